@@ -1,0 +1,366 @@
+"""Chat gateway benchmark (issue #2).
+
+N concurrent streaming chats (default 300) through a real doum server process
+(``/v1/chat/completions`` with an API token, embedded defaults: SQLite, audit on) to a
+fake OpenAI-compatible backend in its own process that streams 200 tokens at a fixed
+pace on loopback — and, in the same run, the same load straight at the fake backend.
+Reports errors, time to first token (p50/p95) both ways, the added TTFT and the ratio,
+the server's peak RSS, and the embedded GGUF model's tokens/s.
+
+    python -m bench.chat [--concurrency 300] [--tokens 200] [--interval 0.04]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench._common import print_table, write_results
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 60.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=1.0, trust_env=False).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start_fake_backend(port: int, tokens: int, interval: float) -> subprocess.Popen[bytes]:
+    code = (
+        "import time\n"
+        "from doum.testing.fake_openai import FakeOpenAIServer\n"
+        f"s = FakeOpenAIServer(tokens={tokens}, interval={interval}, port={port}).start()\n"
+        "while True: time.sleep(3600)\n"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+
+
+def prepare_doum(workdir: Path, backend_url: str, port: int) -> tuple[dict[str, str], str]:
+    """A fresh installation: config file, schema, one user and an API token."""
+    config = workdir / "doum.toml"
+    config.write_text(
+        f'data_dir = "{workdir / "data"}"\n'
+        f'[security]\nsecret_key = "{"b" * 48}"\n'
+        '[server]\nhost = "127.0.0.1"\nport = %d\n'
+        % port
+        + "[llm]\ninclude_demo_model = false\nhealth_check_seconds = 0\n"
+        '[[llm.models]]\nname = "fake"\nbackend = "openai_compat"\nupstream_model = "fake-model"\n'
+        "max_output_tokens = 4096\n"
+        f'[[llm.models.endpoints]]\nbase_url = "{backend_url}"\nmax_concurrency = 1000\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DOUM_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
+    script = (
+        "from doum.config import get_settings\n"
+        "from doum.runtime import Runtime\n"
+        "from doum.accounts.service import Auditing, create_user\n"
+        "from doum.accounts.api_tokens import issue_token\n"
+        "from doum.accounts.roles import Role\n"
+        "from doum.audit.log import AuditContext\n"
+        "rt = Runtime.create(get_settings()); rt.database.upgrade()\n"
+        "a = Auditing(rt.audit, AuditContext.system('bench'))\n"
+        "with rt.database.session() as s:\n"
+        "    u = create_user(s, auditing=a, username='bench', password='bench-password-1', roles={Role.ADMIN})\n"
+        "    print(issue_token(s, auditing=a, user=u, name='bench').plaintext)\n"
+    )
+    token = (
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=workdir,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    return env, token
+
+
+async def one_stream(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], model: str, delay: float
+) -> dict[str, Any]:
+    await asyncio.sleep(delay)
+    body = {
+        "model": model,
+        "stream": True,
+        "messages": [{"role": "user", "content": "벤치마크 질문입니다."}],
+    }
+    started = time.perf_counter()
+    ttft = None
+    pieces = 0
+    try:
+        async with client.stream("POST", url, json=body, headers=headers) as response:
+            if response.status_code != 200:
+                await response.aread()
+                return {"ok": False, "error": f"HTTP {response.status_code}"}
+            # Cheap parsing: the client must not be what limits the measurement.
+            async for line in response.aiter_lines():
+                if line.startswith("data:") and '"content":"' in line.replace('": "', '":"'):
+                    if ttft is None:
+                        ttft = time.perf_counter() - started
+                    pieces += 1
+    except httpx.HTTPError as error:
+        return {"ok": False, "error": type(error).__name__}
+    return {
+        "ok": ttft is not None,
+        "ttft": ttft,
+        "pieces": pieces,
+        "total": time.perf_counter() - started,
+        "error": "" if ttft else "no tokens",
+    }
+
+
+async def load(
+    url: str, headers: dict[str, str], model: str, concurrency: int, ramp: float
+) -> list[dict[str, Any]]:
+    limits = httpx.Limits(
+        max_connections=concurrency + 10, max_keepalive_connections=concurrency + 10
+    )
+    timeout = httpx.Timeout(120.0, connect=30.0)
+    async with httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) as client:
+        delays = [ramp * i / concurrency for i in range(concurrency)]
+        return await asyncio.gather(*(one_stream(client, url, headers, model, d) for d in delays))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
+    ttfts = [r["ttft"] * 1000 for r in results if r.get("ok")]
+    return {
+        "requests": len(results),
+        "errors": sum(1 for r in results if not r.get("ok")),
+        "error_kinds": sorted({r["error"] for r in results if not r.get("ok")}),
+        "ttft_p50_ms": percentile(ttfts, 0.5),
+        "ttft_p95_ms": percentile(ttfts, 0.95),
+        "ttft_mean_ms": statistics.fmean(ttfts) if ttfts else float("nan"),
+        "tokens_per_stream": statistics.fmean([r["pieces"] for r in results if r.get("ok")] or [0]),
+    }
+
+
+def peak_rss_of(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
+def embedded_tokens_per_second(max_tokens: int = 128) -> dict[str, Any]:
+    from doum.config import Settings
+    from doum.config.llm import ModelConfig
+    from doum.llm.embedded import EmbeddedChatModel
+    from doum.llm.types import ChatMessage, ChatRequest
+
+    model = EmbeddedChatModel(
+        ModelConfig(
+            name="demo", backend="embedded", context_length=2048, max_output_tokens=max_tokens
+        ),
+        Settings(),
+    )
+
+    async def run() -> dict[str, Any]:
+        request = ChatRequest(
+            [ChatMessage("user", "Write a long story about a city library.")],
+            max_tokens=max_tokens,
+            temperature=0,
+        )
+        async for _ in model.stream(ChatRequest([ChatMessage("user", "hi")], max_tokens=4)):
+            pass  # load the model outside the measurement
+        started = time.perf_counter()
+        first = None
+        tokens = 0
+        async for chunk in model.stream(request):
+            if chunk.text:
+                first = first or time.perf_counter()
+                tokens += 1
+        elapsed = time.perf_counter() - started
+        await model.aclose()
+        return {
+            "tokens": tokens,
+            "seconds": elapsed,
+            "tokens_per_second": tokens / elapsed if elapsed else 0.0,
+            "ttft_ms": ((first or started) - started) * 1000,
+            "model": model.path.name,
+        }
+
+    return asyncio.run(run())
+
+
+def _run(coro: Any) -> Any:
+    try:
+        import uvloop
+
+        return uvloop.run(coro)
+    except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
+        return asyncio.run(coro)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.chat", description=__doc__)
+    parser.add_argument("--concurrency", type=int, default=300)
+    parser.add_argument("--tokens", type=int, default=200)
+    parser.add_argument("--interval", type=float, default=0.04, help="seconds between tokens")
+    parser.add_argument("--ramp", type=float, default=1.0, help="seconds over which streams start")
+    parser.add_argument("--skip-embedded", action="store_true")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args(argv)
+
+    backend_port, doum_port = free_port(), free_port()
+    backend = start_fake_backend(backend_port, args.tokens, args.interval)
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        backend_url = f"http://127.0.0.1:{backend_port}/v1"
+        wait_http(backend_url + "/models")
+        with tempfile.TemporaryDirectory(prefix="doum-bench-") as tmp:
+            env, token = prepare_doum(Path(tmp), backend_url, doum_port)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "doum", "serve", "--no-prompt", "--log-level", "WARNING"],
+                env=env,
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+            )
+            doum_url = f"http://127.0.0.1:{doum_port}"
+            wait_http(doum_url + "/healthz")
+            # Warm both paths (connection pools, first-request imports).
+            _run(load(backend_url + "/chat/completions", {}, "fake-model", 5, 0))
+            _run(
+                load(
+                    doum_url + "/v1/chat/completions",
+                    {"Authorization": f"Bearer {token}"},
+                    "fake",
+                    5,
+                    0,
+                )
+            )
+            direct = summarise(
+                _run(
+                    load(
+                        backend_url + "/chat/completions",
+                        {},
+                        "fake-model",
+                        args.concurrency,
+                        args.ramp,
+                    )
+                )
+            )
+            through = summarise(
+                _run(
+                    load(
+                        doum_url + "/v1/chat/completions",
+                        {"Authorization": f"Bearer {token}"},
+                        "fake",
+                        args.concurrency,
+                        args.ramp,
+                    )
+                )
+            )
+            rss = peak_rss_of(server.pid)
+    finally:
+        for process in (server, backend):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
+
+    added_p50 = through["ttft_p50_ms"] - direct["ttft_p50_ms"]
+    added_p95 = through["ttft_p95_ms"] - direct["ttft_p95_ms"]
+    print_table(
+        f"{args.concurrency} concurrent streams × {args.tokens} tokens @ {args.interval * 1000:.0f} ms",
+        ["path", "requests", "errors", "TTFT p50 ms", "TTFT p95 ms", "tokens/stream"],
+        [
+            [
+                "direct → fake backend",
+                direct["requests"],
+                direct["errors"],
+                direct["ttft_p50_ms"],
+                direct["ttft_p95_ms"],
+                direct["tokens_per_stream"],
+            ],
+            [
+                "through doum",
+                through["requests"],
+                through["errors"],
+                through["ttft_p50_ms"],
+                through["ttft_p95_ms"],
+                through["tokens_per_stream"],
+            ],
+        ],
+    )
+    ratio = (
+        through["ttft_p95_ms"] / direct["ttft_p95_ms"] if direct["ttft_p95_ms"] else float("nan")
+    )
+    print_table(
+        "added by doum",
+        ["metric", "value", "target"],
+        [
+            ["added TTFT p50 (ms)", added_p50, "-"],
+            ["added TTFT p95 (ms)", added_p95, "≤ 10"],
+            ["TTFT p95 ratio (doum / direct)", ratio, "-"],
+            ["server peak RSS (MiB)", rss, "≤ 1024"],
+            ["errors", through["errors"], "0"],
+        ],
+    )
+    results: dict[str, Any] = {
+        "parameters": vars(args),
+        "direct": direct,
+        "through_doum": through,
+        "added_ttft_p50_ms": added_p50,
+        "added_ttft_p95_ms": added_p95,
+        "ttft_p95_ratio": ratio,
+        "server_peak_rss_mib": rss,
+    }
+    if not args.skip_embedded:
+        embedded = embedded_tokens_per_second()
+        print_table(
+            "embedded GGUF (llama.cpp, CPU)",
+            ["model", "tokens", "tokens/s", "TTFT ms"],
+            [
+                [
+                    embedded["model"],
+                    embedded["tokens"],
+                    embedded["tokens_per_second"],
+                    embedded["ttft_ms"],
+                ]
+            ],
+        )
+        results["embedded"] = embedded
+    write_results("chat", results, args.out)
+    return 0 if through["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+from doum.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Users, departments, groups, roles, sessions and API tokens."""

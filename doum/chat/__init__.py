@@ -1,0 +1,1 @@
+"""Conversations with a model: persistence and the streaming turn."""

@@ -1,0 +1,2 @@
+"""One module per input format; each defines a class implementing
+:class:`~doum.documents.parser.DocumentParser`."""

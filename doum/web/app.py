@@ -1,0 +1,118 @@
+"""The FastAPI application factory. ``create_app()`` builds nothing until the server
+starts (lifespan): runtime, migrations, model gateway, first-admin setup link."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from doum import __version__
+from doum.accounts.ratelimit import make_rate_limiter
+from doum.accounts.setup import issue_setup_token, needs_setup
+from doum.config import Settings, get_settings
+from doum.config.secrets import secret_key
+from doum.runtime import Runtime
+from doum.web.errors import install_error_handlers
+from doum.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from doum.web.routes import ROUTERS
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _static_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def startup(runtime: Runtime) -> str | None:
+    """Migrate, and if no user exists yet, return a one-time setup token."""
+    settings = runtime.settings
+    secret_key(settings)  # refuses to start in production with a default secret
+    if settings.server.run_migrations_on_start:
+        runtime.database.upgrade()
+    with runtime.database.session() as session:
+        if needs_setup(session):
+            return issue_setup_token(session)
+    return None
+
+
+def setup_url(runtime: Runtime, token: str) -> str:
+    server = runtime.settings.server
+    base = server.public_url.rstrip("/") or f"http://{server.host}:{server.port}"
+    return f"{base}/setup?token={token}"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    started: bool = False,
+    setup_token: str | None = None,
+) -> FastAPI:
+    """``started=True`` means the caller (``doum serve``) already ran :func:`startup`
+    and holds the setup token, if any."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or Runtime.create(settings or get_settings())
+        app.state.runtime = rt
+        app.state.organisation = rt.settings.organisation
+        token = setup_token if started else startup(rt)
+        app.state.setup_token = token
+        if token and not started:
+            logger.warning(
+                "no administrator yet: open the setup link",
+                extra={"setup_url": setup_url(rt, token)},
+            )
+        await rt.gateway.start()
+        from doum.knowledge.runtime import start_knowledge_services, stop_knowledge_services
+
+        # The search backend, and background ingestion: the in-process consumer for the
+        # embedded SQLite queue (with Redis, `doum worker` processes do the work).
+        await anyio.to_thread.run_sync(start_knowledge_services, rt)
+        for hook in rt.extras.get("startup_hooks", []):  # type: ignore[union-attr]
+            await hook(rt)
+        try:
+            yield
+        finally:
+            for hook in rt.extras.get("shutdown_hooks", []):  # type: ignore[union-attr]
+                await hook(rt)
+            await anyio.to_thread.run_sync(stop_knowledge_services, rt)
+            if runtime is None:
+                await rt.aclose()
+            else:
+                await rt.gateway.aclose()
+
+    effective = settings or (runtime.settings if runtime else None)
+    app = FastAPI(
+        title="도움 (doum)",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.static_version = _static_version()
+    app.state.rate_limiter = make_rate_limiter((effective or get_settings()).security)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    server = (effective or get_settings()).server
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=server.max_body_bytes, upload_bytes=server.max_upload_bytes
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=server.public_url.startswith("https://"))
+    return app

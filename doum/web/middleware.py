@@ -1,0 +1,137 @@
+"""Request body limits and security headers, as pure ASGI middleware (no buffering of
+streamed responses)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from doum.messages import message_for
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'"
+)
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit with ``input.body_too_large`` (413), whether the
+    client declares a Content-Length or streams chunks. Upload routes get a bigger
+    limit."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        upload_bytes: int,
+        upload_prefixes: tuple[str, ...] = ("/api/upload", "/api/kb/"),
+        upload_suffixes: tuple[str, ...] = ("/attachments", "/upload"),
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
+        self.upload_prefixes = upload_prefixes
+        self.upload_suffixes = upload_suffixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        is_upload = path.startswith(self.upload_prefixes) or path.endswith(self.upload_suffixes)
+        limit = self.upload_bytes if is_upload else self.max_bytes
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(scope, send, limit)
+            return
+        received = 0
+        responded = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal responded
+            if message["type"] == "http.response.start":
+                responded = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not responded:
+                await _too_large(scope, send, limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _size(limit: int) -> str:
+    if limit >= 1 << 20:
+        return f"{limit / (1 << 20):.0f}MB"
+    return f"{limit / 1024:.0f}KB"
+
+
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    message = message_for("input.body_too_large", limit=_size(limit))
+    path: str = scope.get("path", "")
+    if path.startswith("/v1/"):
+        payload = {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "code": "input.body_too_large",
+                "param": None,
+            }
+        }
+    else:
+        payload = {"error": {"code": "input.body_too_large", "message": message}}
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"content-security-policy", CSP.encode()),
+                ]
+                if self.hsts:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

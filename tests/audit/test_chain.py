@@ -1,0 +1,137 @@
+"""The audit chain detects every edited, deleted, inserted or reordered record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from doum.audit.log import AuditContext, AuditLog
+from doum.audit.retention import purge_expired
+from doum.audit.verify import verify_chain
+from doum.db import Database
+from doum.db.base import utcnow
+
+KEY = b"k" * 32
+
+
+@pytest.fixture
+def chain(database_url: str) -> Database:
+    db = Database(database_url)
+    db.upgrade()
+    log = AuditLog(KEY)
+    for i in range(10):
+        with db.session() as session:
+            log.record(session, context=AuditContext(actor="kim", ip="10.0.0.1"),
+                       action="chat.prompt", target_id=str(i), details={"text": f"질문 {i}"})
+    return db
+
+
+def unlock(db: Database) -> None:
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_records_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_records_no_delete"))
+        else:
+            connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_no_change"))
+
+
+def problems(db: Database, key: bytes = KEY) -> list[tuple[int, str]]:
+    with db.reader() as session:
+        return [(p.seq, p.kind) for p in verify_chain(session, key).problems]
+
+
+def tamper(db: Database, sql: str) -> None:
+    unlock(db)
+    with db.engine.begin() as connection:
+        connection.execute(text(sql))
+
+
+def test_intact_chain(chain: Database) -> None:
+    with chain.reader() as session:
+        report = verify_chain(session, KEY)
+    assert report.ok and report.checked == 10 and (report.first_seq, report.last_seq) == (1, 10)
+
+
+def test_wrong_key_fails_everything(chain: Database) -> None:
+    assert {kind for _, kind in problems(chain, b"x" * 32)} == {"edited"}
+
+
+def test_edited_record(chain: Database) -> None:
+    tamper(chain, "UPDATE audit_records SET details = '{\"text\":\"바뀜\"}' WHERE seq = 4")
+    assert problems(chain) == [(4, "edited")]
+
+
+def test_edited_actor_or_time(chain: Database) -> None:
+    tamper(chain, "UPDATE audit_records SET actor = 'lee' WHERE seq = 2")
+    tamper(chain, "UPDATE audit_records SET occurred_at = occurred_at - INTERVAL '1 day' WHERE seq = 7"
+           if not chain.is_sqlite else
+           "UPDATE audit_records SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 7")
+    assert problems(chain) == [(2, "edited"), (7, "edited")]
+
+
+def test_deleted_record(chain: Database) -> None:
+    tamper(chain, "DELETE FROM audit_records WHERE seq = 5")
+    assert problems(chain) == [(5, "missing")]
+
+
+def test_deleted_range(chain: Database) -> None:
+    tamper(chain, "DELETE FROM audit_records WHERE seq IN (3, 4, 5)")
+    report = problems(chain)
+    assert report == [(3, "missing")]
+
+
+def test_deleted_last_record(chain: Database) -> None:
+    tamper(chain, "DELETE FROM audit_records WHERE seq = 10")
+    assert problems(chain) == [(10, "head_mismatch")]
+
+
+def test_reordered_records(chain: Database) -> None:
+    tamper(chain, "UPDATE audit_records SET seq = 100 WHERE seq = 3")
+    tamper(chain, "UPDATE audit_records SET seq = 3 WHERE seq = 6")
+    tamper(chain, "UPDATE audit_records SET seq = 6 WHERE seq = 100")
+    found = problems(chain)
+    assert (3, "reordered") in found and (6, "reordered") in found
+
+
+def test_forged_record_inserted(chain: Database) -> None:
+    unlock(chain)
+    with chain.engine.begin() as connection:
+        prev = connection.execute(text("SELECT hash FROM audit_records WHERE seq = 10")).scalar()
+        connection.execute(text(
+            "INSERT INTO audit_records (seq, occurred_at, actor, action, target_type, target_id, "
+            "outcome, ip, data_class, details, prev_hash, hash) VALUES (11, CURRENT_TIMESTAMP, "
+            "'x', 'chat.prompt', '', '', 'success', '', '', '{}', :p, :h)"), {"p": prev, "h": "f" * 64})
+    assert (11, "edited") in problems(chain)
+
+
+def test_retention_keeps_the_chain_verifiable(chain: Database) -> None:
+    unlock(chain)
+    with chain.engine.begin() as connection:
+        old = utcnow() - timedelta(days=800)
+        connection.execute(text("UPDATE audit_records SET occurred_at = :t WHERE seq <= 4"), {"t": old})
+    # Re-seal the chain with the new timestamps (as if they had been written then).
+    from doum.audit.chain import HASHED_FIELDS, record_hash
+    from doum.audit.models import AuditChainHead, AuditRecord
+
+    with chain.session() as session:
+        prev = "0" * 64
+        for row in session.query(AuditRecord).order_by(AuditRecord.seq):
+            row.prev_hash = prev
+            row.hash = record_hash(KEY, {n: getattr(row, n) for n in HASHED_FIELDS}, prev)
+            prev = row.hash
+        session.get(AuditChainHead, 1).last_hash = prev  # type: ignore[union-attr]
+    assert problems(chain) == []
+    with chain.session() as session:
+        removed = purge_expired(session, audit=AuditLog(KEY), retention_days=730)
+    assert removed == 4
+    with chain.reader() as session:
+        report = verify_chain(session, KEY)
+    assert report.ok, report.problems
+    assert report.first_seq == 5 and report.last_seq == 11
+
+
+def test_retention_never_below_two_years(chain: Database) -> None:
+    with chain.session() as session:
+        assert purge_expired(session, audit=AuditLog(KEY), retention_days=1) == 0
