@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.webtools"]
-
 from doum.config import Settings, reset_settings_cache
 from doum.db import Database, reset_database_cache
+
+pytest_plugins = ["tests.webtools"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("DOUM_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -137,8 +137,13 @@ def make_settings(tmp_path: Path, database_url: str = "", **overrides: object) -
         "security": {"secret_key": TEST_SECRET},
         "llm": {
             "models": [
-                {"name": "scripted", "label": "스크립트 모델", "backend": "scripted",
-                 "context_length": 8192, "max_output_tokens": 512},
+                {
+                    "name": "scripted",
+                    "label": "스크립트 모델",
+                    "backend": "scripted",
+                    "context_length": 8192,
+                    "max_output_tokens": 512,
+                },
             ],
             "include_demo_model": False,
             "health_check_seconds": 0,

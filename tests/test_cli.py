@@ -36,21 +36,37 @@ def run(runner: CliRunner, *args: str, input: str | None = None) -> str:
 
 
 def test_help_lists_every_available_command() -> None:
-    result = subprocess.run([sys.executable, "-m", "doum", "--help"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "doum", "--help"], capture_output=True, text=True, check=True
+    )
     assert "도움(doum)" in result.stdout
     for name in ("serve", "users", "ask", "audit"):
         assert name in result.stdout
     for name in COMMANDS:
-        sub = subprocess.run([sys.executable, "-m", "doum", name, "--help"], capture_output=True,
-                             text=True)
+        sub = subprocess.run(
+            [sys.executable, "-m", "doum", name, "--help"], capture_output=True, text=True
+        )
         assert sub.returncode == 0 or "No such command" in sub.stderr, (name, sub.stderr)
 
 
 def test_users_departments_tokens(runner: CliRunner) -> None:
     run(runner, "departments", "add", "행정정보과", "--code", "6410000")
-    out = run(runner, "users", "add", "kim", "--name", "김주사", "--department", "행정정보과",
-              "--role", "admin", "--role", "감사 담당자", "--password-stdin", input=PASSWORD + "\n")
+    out = run(
+        runner,
+        "users",
+        "add",
+        "kim",
+        "--name",
+        "김주사",
+        "--department",
+        "행정정보과",
+        "--role",
+        "admin",
+        "--role",
+        "감사 담당자",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert "kim" in out
     listed = run(runner, "users", "list", "--json")
     assert '"roles": ["admin", "auditor"]' in listed
@@ -58,14 +74,18 @@ def test_users_departments_tokens(runner: CliRunner) -> None:
     assert token.startswith("doum_")
     assert "연동" in run(runner, "tokens", "list")
     run(runner, "users", "set", "kim", "--role", "staff", "--role", "admin")
-    bad = runner.invoke(main, ["users", "add", "Bad Name", "--password-stdin"], input=PASSWORD + "\n")
+    bad = runner.invoke(
+        main, ["users", "add", "Bad Name", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert bad.exit_code == 2 and "account.username_invalid" in bad.output
     weak = runner.invoke(main, ["users", "add", "lee", "--password-stdin"], input="short\n")
     assert weak.exit_code == 2 and "10자 이상" in weak.output
 
 
 def test_ask_streams_and_is_audited(runner: CliRunner) -> None:
-    run(runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    run(
+        runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     result = runner.invoke(main, ["ask", "민원 처리 기한은?"])
     assert result.exit_code == 0, result.output
     assert "scripted: 민원 처리 기한은?" in result.output
@@ -78,7 +98,9 @@ def test_ask_streams_and_is_audited(runner: CliRunner) -> None:
 
 
 def test_ask_unknown_model(runner: CliRunner) -> None:
-    run(runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    run(
+        runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     result = runner.invoke(main, ["ask", "질문", "--model", "nope"])
     assert result.exit_code == 1
     assert "알 수 없는 모델" in result.output
@@ -87,7 +109,9 @@ def test_ask_unknown_model(runner: CliRunner) -> None:
 def test_audit_verify_fails_on_tampering(runner: CliRunner) -> None:
     from sqlalchemy import text
 
-    run(runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    run(
+        runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     runtime = cli_runtime()
     with runtime.database.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_records_no_update"))
@@ -98,7 +122,9 @@ def test_audit_verify_fails_on_tampering(runner: CliRunner) -> None:
 
 
 def test_audit_monthly_report(runner: CliRunner) -> None:
-    run(runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    run(
+        runner, "users", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     out = run(runner, "audit", "report")
     assert "접속기록 점검" in out and "로그인 실패" in out
     assert '"total"' in run(runner, "audit", "report", "--json")

@@ -61,9 +61,13 @@ def test_production_refuses_default_secrets(tmp_path: Path) -> None:
         secret_key(Settings(mode="production", data_dir=tmp_path))
     assert caught.value.code == "config.default_secret"
     with pytest.raises(ConfigurationError):
-        secret_key(Settings(mode="production", data_dir=tmp_path, security={"secret_key": "changeme"}))
+        secret_key(
+            Settings(mode="production", data_dir=tmp_path, security={"secret_key": "changeme"})
+        )
     strong = "x" * 40
-    assert secret_key(Settings(mode="production", security={"secret_key": strong})) == strong.encode()
+    assert (
+        secret_key(Settings(mode="production", security={"secret_key": strong})) == strong.encode()
+    )
 
 
 def test_development_secret_is_generated_once_and_private(tmp_path: Path) -> None:

@@ -25,7 +25,11 @@ def test_quick_start_is_exactly_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO_ROOT / ".ci" / "run").read_text()
-    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    commands = [
+        line.strip()
+        for line in ci.splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
     assert commands == [quick_start_commands()[1]]
 
 
@@ -34,5 +38,7 @@ def test_every_cli_command_in_the_readme_exists() -> None:
     assert mentioned, "the README mentions CLI commands"
     for group, sub in sorted(mentioned):
         args = [group, sub, "--help"] if sub and not sub.startswith("-") else [group, "--help"]
-        result = subprocess.run([sys.executable, "-m", "doum", *args], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "doum", *args], capture_output=True, text=True
+        )
         assert result.returncode == 0, (args, result.stderr)

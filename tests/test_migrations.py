@@ -45,13 +45,18 @@ def test_downgrade_to_base_and_up_again(migrated: Database) -> None:
 
 def test_audit_table_is_append_only(migrated: Database) -> None:
     with migrated.engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO audit_records (occurred_at, actor, action, target_type, target_id, "
-            "outcome, ip, data_class, details, prev_hash, hash) VALUES "
-            "(CURRENT_TIMESTAMP, 'a', 'x', '', '', 'success', '', '', '{}', '0', '1')"
-        ))
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_records (occurred_at, actor, action, target_type, target_id, "
+                "outcome, ip, data_class, details, prev_hash, hash) VALUES "
+                "(CURRENT_TIMESTAMP, 'a', 'x', '', '', 'success', '', '', '{}', '0', '1')"
+            )
+        )
     for statement in ("UPDATE audit_records SET actor = 'b'", "DELETE FROM audit_records"):
-        with pytest.raises(sa.exc.DBAPIError, match="audit.append_only"), migrated.engine.begin() as c:
+        with (
+            pytest.raises(sa.exc.DBAPIError, match=r"audit\.append_only"),
+            migrated.engine.begin() as c,
+        ):
             c.execute(sa.text(statement))
     with migrated.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT actor FROM audit_records")).scalar() == "a"

@@ -41,16 +41,27 @@ class Accounts:
 
                 if not session.scalar(select(Department).where(Department.name == department)):
                     create_department(session, auditing=auditing, name=department)
-            create_user(session, auditing=auditing, username=username, password=PASSWORD,
-                        roles=set(roles) or {Role.STAFF}, department=department,
-                        display_name=username.upper())
+            create_user(
+                session,
+                auditing=auditing,
+                username=username,
+                password=PASSWORD,
+                roles=set(roles) or {Role.STAFF},
+                department=department,
+                display_name=username.upper(),
+            )
 
 
 @pytest.fixture
 def accounts(runtime: Runtime) -> Accounts:
     with runtime.database.session() as session:
-        create_first_admin(session, auditing=Auditing(runtime.audit, AuditContext.system("test")),
-                           username="admin", password=PASSWORD, display_name="관리자")
+        create_first_admin(
+            session,
+            auditing=Auditing(runtime.audit, AuditContext.system("test")),
+            username="admin",
+            password=PASSWORD,
+            display_name="관리자",
+        )
     return Accounts(runtime)
 
 
@@ -97,8 +108,11 @@ def live_server(runtime: Runtime, accounts: Accounts) -> Iterator[LiveServer]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 15

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from doum.accounts.errors import AccountLocked, AuthenticationFailed
@@ -156,4 +157,5 @@ def end_sessions_of(session: Session, *, user_id: int) -> None:
 
 def purge_expired_sessions(session: Session) -> int:
     now = utcnow()
-    return session.execute(delete(LoginSession).where(LoginSession.expires_at <= now)).rowcount
+    result = session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
+    return cast(CursorResult[Any], result).rowcount

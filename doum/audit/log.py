@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from doum.accounts.principal import Principal
@@ -79,7 +79,7 @@ class AuditLog:
     def record_many(self, session: Session, entries: list[AuditEntry]) -> list[int]:
         """Append several records with one lock of the chain head (group commit)."""
         connection = session.connection()
-        head = AuditChainHead.__table__
+        head = cast(Table, AuditChainHead.__table__)
         # Taking the write lock first (SQLite) / the row lock (PostgreSQL) makes
         # concurrent appends queue here instead of reading the same previous hash.
         last_seq, prev_hash = connection.execute(
@@ -97,7 +97,7 @@ class AuditLog:
             digest = record_hash(self._key, fields, prev_hash)
             rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
             prev_hash = digest
-        connection.execute(insert(AuditRecord.__table__), rows)
+        connection.execute(insert(cast(Table, AuditRecord.__table__)), rows)
         connection.execute(update(head).where(head.c.id == 1).values(last_hash=prev_hash))
         return [row["seq"] for row in rows]
 

@@ -72,12 +72,14 @@ def iter_csv(session: Session, *, filters: AuditFilter, batch: int = 1000) -> It
     writer.writerow([label for _, label in CSV_COLUMNS])
     last = 0
     while True:
-        rows = session.scalars(
-            filters.apply(select(AuditRecord))
-            .where(AuditRecord.seq > last)
-            .order_by(AuditRecord.seq)
-            .limit(batch)
-        ).all()
+        rows: list[AuditRecord] = list(
+            session.scalars(
+                filters.apply(select(AuditRecord))
+                .where(AuditRecord.seq > last)
+                .order_by(AuditRecord.seq)
+                .limit(batch)
+            )
+        )
         for row in rows:
             writer.writerow([_cell(getattr(row, name)) for name, _ in CSV_COLUMNS])
         yield buffer.getvalue()

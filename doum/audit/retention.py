@@ -7,8 +7,9 @@ the hash it links to. The purge itself is audited.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import CursorResult, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from doum.audit.log import AuditContext, AuditLog
@@ -38,7 +39,8 @@ def purge_expired(session: Session, *, audit: AuditLog, retention_days: int) -> 
         session.flush()
     else:
         session.execute(text("SET LOCAL doum.audit_retention = 'on'"))
-    removed = session.execute(delete(AuditRecord).where(AuditRecord.seq <= last_expired)).rowcount
+    result = session.execute(delete(AuditRecord).where(AuditRecord.seq <= last_expired))
+    removed = cast(CursorResult[Any], result).rowcount
     session.execute(delete(AuditRetentionUnlock))
     head.first_seq = first_kept if first_kept is not None else last_expired + 1
     head.first_prev_hash = boundary.hash

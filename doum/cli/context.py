@@ -13,7 +13,6 @@ from doum.config import get_settings
 from doum.errors import NotFound
 from doum.runtime import Runtime
 
-
 _runtime: Runtime | None = None
 
 

@@ -114,9 +114,7 @@ class _Tracker:
         ref = self.ref
         # Called for every block outside an article; copy the ref only when it changes.
         if ref.article or ref.article_title or ref.paragraph or ref.item or ref.subitem:
-            self.ref = replace(
-                ref, article="", article_title="", paragraph="", item="", subitem=""
-            )
+            self.ref = replace(ref, article="", article_title="", paragraph="", item="", subitem="")
         self.in_article = False
         self.seen_marker = False
 

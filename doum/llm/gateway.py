@@ -14,9 +14,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import anyio
 
@@ -249,7 +250,10 @@ class GatewayStream:
             restorer = prepared.stream_restorer()
             request = replace(self._request, messages=prepared.messages)
             try:
-                async with aclosing(self._gateway.instance(config).stream(request)) as chunks:
+                stream = cast(
+                    AsyncGenerator[ChatChunk, None], self._gateway.instance(config).stream(request)
+                )
+                async with aclosing(stream) as chunks:
                     async for chunk in chunks:
                         if chunk.endpoint:
                             self.endpoint = chunk.endpoint

@@ -13,9 +13,9 @@ Anthropic/Gemini through their OpenAI-compatible endpoints. Added by configurati
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import orjson
@@ -82,7 +82,9 @@ class OpenAICompatChatModel:
             started = False
             endpoint.in_flight += 1
             try:
-                async with aclosing(self._stream_one(request, endpoint)) as chunks:
+                async with aclosing(
+                    cast(AsyncGenerator[ChatChunk, None], self._stream_one(request, endpoint))
+                ) as chunks:
                     async for chunk in chunks:
                         if not started:
                             started = True

@@ -78,9 +78,7 @@ class Vault:
     conversation_id: str
     entries: list[Entry] = field(default_factory=list)
     # (type, normalised value) → placeholder; (label, number) → entry; label → last number
-    _by_key: dict[tuple[PiiType, str], tuple[str, Entry]] = field(
-        default_factory=dict, repr=False
-    )
+    _by_key: dict[tuple[PiiType, str], tuple[str, Entry]] = field(default_factory=dict, repr=False)
     _by_ref: dict[tuple[str, int], Entry] = field(default_factory=dict, repr=False)
     _last: dict[str, int] = field(default_factory=dict, repr=False)
     # (label, number) → the latest writing of a value seen in this process, when it differs

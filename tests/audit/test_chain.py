@@ -23,8 +23,13 @@ def chain(database_url: str) -> Database:
     log = AuditLog(KEY)
     for i in range(10):
         with db.session() as session:
-            log.record(session, context=AuditContext(actor="kim", ip="10.0.0.1"),
-                       action="chat.prompt", target_id=str(i), details={"text": f"질문 {i}"})
+            log.record(
+                session,
+                context=AuditContext(actor="kim", ip="10.0.0.1"),
+                action="chat.prompt",
+                target_id=str(i),
+                details={"text": f"질문 {i}"},
+            )
     return db
 
 
@@ -34,7 +39,9 @@ def unlock(db: Database) -> None:
             connection.execute(text("DROP TRIGGER IF EXISTS audit_records_no_update"))
             connection.execute(text("DROP TRIGGER IF EXISTS audit_records_no_delete"))
         else:
-            connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_no_change"))
+            connection.execute(
+                text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_no_change")
+            )
 
 
 def problems(db: Database, key: bytes = KEY) -> list[tuple[int, str]]:
@@ -59,15 +66,18 @@ def test_wrong_key_fails_everything(chain: Database) -> None:
 
 
 def test_edited_record(chain: Database) -> None:
-    tamper(chain, "UPDATE audit_records SET details = '{\"text\":\"바뀜\"}' WHERE seq = 4")
+    tamper(chain, 'UPDATE audit_records SET details = \'{"text":"바뀜"}\' WHERE seq = 4')
     assert problems(chain) == [(4, "edited")]
 
 
 def test_edited_actor_or_time(chain: Database) -> None:
     tamper(chain, "UPDATE audit_records SET actor = 'lee' WHERE seq = 2")
-    tamper(chain, "UPDATE audit_records SET occurred_at = occurred_at - INTERVAL '1 day' WHERE seq = 7"
-           if not chain.is_sqlite else
-           "UPDATE audit_records SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 7")
+    tamper(
+        chain,
+        "UPDATE audit_records SET occurred_at = occurred_at - INTERVAL '1 day' WHERE seq = 7"
+        if not chain.is_sqlite
+        else "UPDATE audit_records SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 7",
+    )
     assert problems(chain) == [(2, "edited"), (7, "edited")]
 
 
@@ -99,10 +109,14 @@ def test_forged_record_inserted(chain: Database) -> None:
     unlock(chain)
     with chain.engine.begin() as connection:
         prev = connection.execute(text("SELECT hash FROM audit_records WHERE seq = 10")).scalar()
-        connection.execute(text(
-            "INSERT INTO audit_records (seq, occurred_at, actor, action, target_type, target_id, "
-            "outcome, ip, data_class, details, prev_hash, hash) VALUES (11, CURRENT_TIMESTAMP, "
-            "'x', 'chat.prompt', '', '', 'success', '', '', '{}', :p, :h)"), {"p": prev, "h": "f" * 64})
+        connection.execute(
+            text(
+                "INSERT INTO audit_records (seq, occurred_at, actor, action, target_type, target_id, "
+                "outcome, ip, data_class, details, prev_hash, hash) VALUES (11, CURRENT_TIMESTAMP, "
+                "'x', 'chat.prompt', '', '', 'success', '', '', '{}', :p, :h)"
+            ),
+            {"p": prev, "h": "f" * 64},
+        )
     assert (11, "edited") in problems(chain)
 
 
@@ -110,7 +124,9 @@ def test_retention_keeps_the_chain_verifiable(chain: Database) -> None:
     unlock(chain)
     with chain.engine.begin() as connection:
         old = utcnow() - timedelta(days=800)
-        connection.execute(text("UPDATE audit_records SET occurred_at = :t WHERE seq <= 4"), {"t": old})
+        connection.execute(
+            text("UPDATE audit_records SET occurred_at = :t WHERE seq <= 4"), {"t": old}
+        )
     # Re-seal the chain with the new timestamps (as if they had been written then).
     from doum.audit.chain import HASHED_FIELDS, record_hash
     from doum.audit.models import AuditChainHead, AuditRecord

@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_login_ask_stream_reload(page, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    ScriptedChatModel.script = lambda request: "## 답변\n\n- **첫째** 항목\n- 둘째 항목\n\n| 구분 | 값 |\n|---|---|\n| 기한 | 7일 |"
+    ScriptedChatModel.script = lambda request: (
+        "## 답변\n\n- **첫째** 항목\n- 둘째 항목\n\n| 구분 | 값 |\n|---|---|\n| 기한 | 7일 |"
+    )
     ScriptedChatModel.delay = 0.02
     page.goto(live_server.url + "/")
     assert "/login" in page.url

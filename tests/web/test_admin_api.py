@@ -17,9 +17,17 @@ def test_departments_users_roles(admin: TestClient, runtime: Runtime) -> None:
     assert d.status_code == 201
     dup = admin.post("/api/admin/departments", json={"name": "행정정보과"})
     assert dup.status_code == 400 and dup.json()["error"]["code"] == "account.department_taken"
-    created = admin.post("/api/admin/users", json={
-        "username": "kim.js", "password": PASSWORD, "display_name": "김주사",
-        "department": "행정정보과", "roles": ["staff", "department_manager"], "position": "주무관"})
+    created = admin.post(
+        "/api/admin/users",
+        json={
+            "username": "kim.js",
+            "password": PASSWORD,
+            "display_name": "김주사",
+            "department": "행정정보과",
+            "roles": ["staff", "department_manager"],
+            "position": "주무관",
+        },
+    )
     assert created.status_code == 201, created.text
     user = created.json()
     assert user["department"] == "행정정보과" and user["roles"] == ["department_manager", "staff"]
@@ -30,9 +38,15 @@ def test_departments_users_roles(admin: TestClient, runtime: Runtime) -> None:
     changed = admin.patch(f"/api/admin/users/{user['id']}", json={"roles": ["auditor"]}).json()
     assert changed["roles"] == ["auditor"]
     with runtime.database.reader() as session:
-        records = list(session.scalars(select(AuditRecord).where(AuditRecord.action.startswith("admin."))))
+        records = list(
+            session.scalars(select(AuditRecord).where(AuditRecord.action.startswith("admin.")))
+        )
     assert [r.action for r in records] == [
-        "admin.user_create", "admin.department_create", "admin.user_create", "admin.user_update"]
+        "admin.user_create",
+        "admin.department_create",
+        "admin.user_create",
+        "admin.user_update",
+    ]
     assert json.loads(records[-1].details)["roles"] == ["auditor"]
     assert records[-1].actor == "admin"
 
@@ -41,14 +55,18 @@ def test_user_validation(admin: TestClient) -> None:
     cases = [
         ({"username": "Bad Name", "password": PASSWORD}, "account.username_invalid"),
         ({"username": "kim", "password": "short"}, "account.password_weak"),
-        ({"username": "kim", "password": PASSWORD, "department": "없는과"}, "account.department_unknown"),
+        (
+            {"username": "kim", "password": PASSWORD, "department": "없는과"},
+            "account.department_unknown",
+        ),
         ({"username": "admin", "password": PASSWORD}, "account.username_taken"),
     ]
     for body, code in cases:
         response = admin.post("/api/admin/users", json=body)
         assert response.json()["error"]["code"] == code, body
-    response = admin.post("/api/admin/users", json={"username": "kim", "password": PASSWORD,
-                                                    "roles": ["emperor"]})
+    response = admin.post(
+        "/api/admin/users", json={"username": "kim", "password": PASSWORD, "roles": ["emperor"]}
+    )
     assert response.status_code == 422
     assert len(admin.get("/api/admin/users").json()["users"]) == 1, "nothing written half-way"
 
@@ -64,15 +82,18 @@ def test_last_admin_cannot_be_removed(admin: TestClient) -> None:
 
 def test_password_reset_unlocks(admin: TestClient, client: TestClient) -> None:
     user = admin.post("/api/admin/users", json={"username": "lee", "password": PASSWORD}).json()
-    assert admin.post(f"/api/admin/users/{user['id']}/password",
-                      json={"password": "another-password-1"}).json() == {"ok": True}
+    assert admin.post(
+        f"/api/admin/users/{user['id']}/password", json={"password": "another-password-1"}
+    ).json() == {"ok": True}
     client.cookies.clear()
     login(client, "lee", "another-password-1")
 
 
 def test_groups(admin: TestClient) -> None:
     admin.post("/api/admin/users", json={"username": "lee", "password": PASSWORD})
-    response = admin.post("/api/admin/groups", json={"name": "AI 추진 TF", "members": ["lee", "admin"]})
+    response = admin.post(
+        "/api/admin/groups", json={"name": "AI 추진 TF", "members": ["lee", "admin"]}
+    )
     assert response.status_code == 201
     assert [g["name"] for g in admin.get("/api/admin/groups").json()["groups"]] == ["AI 추진 TF"]
     bad = admin.post("/api/admin/groups", json={"name": "TF2", "members": ["ghost"]})

@@ -13,12 +13,16 @@ from doum.runtime import Runtime
 from tests.webtools import Accounts, login
 
 
-def test_browse_filter_export_verify(client: TestClient, accounts: Accounts, runtime: Runtime) -> None:
+def test_browse_filter_export_verify(
+    client: TestClient, accounts: Accounts, runtime: Runtime
+) -> None:
     accounts.add("auditor", Role.AUDITOR)
     client.post("/api/auth/login", json={"username": "admin", "password": "wrong"})
     login(client, "auditor")
     records = client.get("/api/audit").json()["records"]
-    assert {"auth.login_failed", "auth.login", "admin.user_create"} <= {r["action"] for r in records}
+    assert {"auth.login_failed", "auth.login", "admin.user_create"} <= {
+        r["action"] for r in records
+    }
     failed = client.get("/api/audit", params={"outcome": "failure"}).json()["records"]
     assert [r["action"] for r in failed] == ["auth.login_failed"]
     assert failed[0]["details"] == {"reason": "bad_password"}
@@ -46,10 +50,15 @@ def test_verify_reports_tampering(client: TestClient, accounts: Accounts, runtim
         if runtime.database.is_sqlite:
             connection.execute(text("DROP TRIGGER audit_records_no_update"))
         else:
-            connection.execute(text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_no_change"))
-        connection.execute(text(
-            "UPDATE audit_records SET details = '{\"name\":\"조작\"}' "
-            "WHERE action = 'admin.department_create' AND details LIKE '%과1%'"))
+            connection.execute(
+                text("ALTER TABLE audit_records DISABLE TRIGGER audit_records_no_change")
+            )
+        connection.execute(
+            text(
+                'UPDATE audit_records SET details = \'{"name":"조작"}\' '
+                "WHERE action = 'admin.department_create' AND details LIKE '%과1%'"
+            )
+        )
     report = client.get("/api/audit/verify").json()
     assert not report["ok"]
     assert [p["kind"] for p in report["problems"]] == ["edited"]

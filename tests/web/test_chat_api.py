@@ -73,9 +73,17 @@ def test_regenerate_replaces_the_last_answer(admin: TestClient) -> None:
 def test_regenerate_without_a_question_is_refused(admin: TestClient) -> None:
     conversation = admin.post("/api/conversations", json={"title": "빈 대화"}).json()
     events = send(admin, conversation_id=conversation["id"], regenerate=True)
-    assert events == [("error", {"code": "chat.nothing_to_regenerate",
-                                 "message": events[0][1]["message"], "message_id": "",
-                                 "type": "error"})]
+    assert events == [
+        (
+            "error",
+            {
+                "code": "chat.nothing_to_regenerate",
+                "message": events[0][1]["message"],
+                "message_id": "",
+                "type": "error",
+            },
+        )
+    ]
     assert "다시 생성할 답변이 없습니다" in events[0][1]["message"]
 
 
@@ -101,11 +109,15 @@ def test_stopping_keeps_the_partial_answer(admin: TestClient, runtime: Runtime) 
     assert message.content.startswith("단어0 단어1")
     assert len(message.content.split()) < 200
     with runtime.database.reader() as session:
-        answer = session.scalars(select(AuditRecord).where(AuditRecord.action == "chat.answer")).one()
+        answer = session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "chat.answer")
+        ).one()
     assert answer.outcome == "stopped"
 
 
-def test_model_failure_is_reported_in_korean_and_recorded(admin: TestClient, runtime: Runtime) -> None:
+def test_model_failure_is_reported_in_korean_and_recorded(
+    admin: TestClient, runtime: Runtime
+) -> None:
     ScriptedChatModel.fail_with = "model.unavailable"
     events = send(admin, text="질문", model="scripted")
     assert events[-1][0] == "error"
@@ -119,7 +131,10 @@ def test_model_failure_is_reported_in_korean_and_recorded(admin: TestClient, run
 def test_rename_delete_and_search(admin: TestClient) -> None:
     a = send(admin, text="주차장 조례 개정", model="scripted")[0][1]["conversation_id"]
     b = send(admin, text="청년 기본소득 문의", model="scripted")[0][1]["conversation_id"]
-    assert admin.patch(f"/api/conversations/{a}", json={"title": "주차 민원"}).json()["title"] == "주차 민원"
+    assert (
+        admin.patch(f"/api/conversations/{a}", json={"title": "주차 민원"}).json()["title"]
+        == "주차 민원"
+    )
     found = admin.get("/api/conversations", params={"q": "기본소득"}).json()["conversations"]
     assert [c["id"] for c in found] == [b]
     found = admin.get("/api/conversations", params={"q": "주차"}).json()["conversations"]
@@ -130,13 +145,13 @@ def test_rename_delete_and_search(admin: TestClient) -> None:
     assert listed == [a]
 
 
-def test_conversations_are_private_to_their_owner(
-    client: TestClient, accounts: Accounts
-) -> None:
+def test_conversations_are_private_to_their_owner(client: TestClient, accounts: Accounts) -> None:
     accounts.add("kim")
     accounts.add("lee")
     login(client, "kim")
-    conversation_id = send(client, text="김 주무관의 대화", model="scripted")[0][1]["conversation_id"]
+    conversation_id = send(client, text="김 주무관의 대화", model="scripted")[0][1][
+        "conversation_id"
+    ]
     client.cookies.clear()
     login(client, "lee")
     assert client.get(f"/api/conversations/{conversation_id}").status_code == 404

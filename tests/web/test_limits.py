@@ -7,13 +7,20 @@ from fastapi.testclient import TestClient
 
 def test_attachment_uploads_may_exceed_the_json_limit(admin: TestClient) -> None:
     templates = admin.get("/api/drafting/templates").json()["templates"]
-    draft = admin.post("/api/drafts", json={"template_id": templates[0]["id"], "title": "첨부 시험"}).json()
+    draft = admin.post(
+        "/api/drafts", json={"template_id": templates[0]["id"], "title": "첨부 시험"}
+    ).json()
     big_text = ("민원 처리 현황 보고. " * 120_000).encode("utf-8")  # ~3.4 MB
     assert len(big_text) > 2 * 1024 * 1024
-    response = admin.post(f"/api/drafts/{draft['id']}/attachments",
-                          files={"file": ("현황.txt", big_text, "text/plain")})
+    response = admin.post(
+        f"/api/drafts/{draft['id']}/attachments",
+        files={"file": ("현황.txt", big_text, "text/plain")},
+    )
     assert response.status_code == 201, response.text
-    too_big_json = admin.patch(f"/api/drafts/{draft['id']}", content=b'{"content": "' + b"a" * 2_000_000 + b'"}',
-                               headers={"Content-Type": "application/json"})
+    too_big_json = admin.patch(
+        f"/api/drafts/{draft['id']}",
+        content=b'{"content": "' + b"a" * 2_000_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert too_big_json.status_code == 413
     assert too_big_json.json()["error"]["code"] == "input.body_too_large"

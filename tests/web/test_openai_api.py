@@ -38,8 +38,10 @@ def test_models(api: TestClient) -> None:
 
 def test_non_streaming_completion(api: TestClient, runtime: Runtime, token: str) -> None:
     ScriptedChatModel.script = lambda request: "네, 가능합니다."
-    response = api.post("/v1/chat/completions", json={
-        "model": "scripted", "messages": [{"role": "user", "content": "가능한가요?"}]})
+    response = api.post(
+        "/v1/chat/completions",
+        json={"model": "scripted", "messages": [{"role": "user", "content": "가능한가요?"}]},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["object"] == "chat.completion"
@@ -58,11 +60,19 @@ def test_non_streaming_completion(api: TestClient, runtime: Runtime, token: str)
 
 def test_streaming_completion_matches_openai_wire_format(api: TestClient) -> None:
     ScriptedChatModel.script = lambda request: "하나 둘 셋"
-    with api.stream("POST", "/v1/chat/completions", json={
-        "model": "scripted", "stream": True, "stream_options": {"include_usage": True},
-        "messages": [{"role": "system", "content": "짧게"},
-                     {"role": "user", "content": [{"type": "text", "text": "세어 봐"}]}],
-    }) as response:
+    with api.stream(
+        "POST",
+        "/v1/chat/completions",
+        json={
+            "model": "scripted",
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "messages": [
+                {"role": "system", "content": "짧게"},
+                {"role": "user", "content": [{"type": "text", "text": "세어 봐"}]},
+            ],
+        },
+    ) as response:
         assert response.status_code == 200
         lines = [line for line in response.iter_lines() if line.startswith("data:")]
     assert lines[-1] == "data: [DONE]"
@@ -78,26 +88,64 @@ def test_streaming_completion_matches_openai_wire_format(api: TestClient) -> Non
 def test_the_openai_python_client_works(live_server: LiveServer, token: str) -> None:
     openai = pytest.importorskip("openai")
     ScriptedChatModel.script = lambda request: "클라이언트 호환"
-    client = openai.OpenAI(base_url=live_server.url + "/v1", api_key=token, max_retries=0,
-                           http_client=httpx.Client(trust_env=False))
+    client = openai.OpenAI(
+        base_url=live_server.url + "/v1",
+        api_key=token,
+        max_retries=0,
+        http_client=httpx.Client(trust_env=False),
+    )
     result = client.chat.completions.create(
-        model="scripted", messages=[{"role": "user", "content": "안녕"}])
+        model="scripted", messages=[{"role": "user", "content": "안녕"}]
+    )
     assert result.choices[0].message.content == "클라이언트 호환"
     stream = client.chat.completions.create(
-        model="scripted", messages=[{"role": "user", "content": "안녕"}], stream=True)
-    assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "클라이언트 호환"
+        model="scripted", messages=[{"role": "user", "content": "안녕"}], stream=True
+    )
+    assert (
+        "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "클라이언트 호환"
+    )
 
 
 @pytest.mark.parametrize(
     ("headers", "body", "status", "code"),
     [
-        ({"Authorization": "Bearer doum_wrong"}, {"model": "scripted", "messages": [{"role": "user", "content": "x"}]}, 401, "auth.invalid_token"),
-        ({"Authorization": ""}, {"model": "scripted", "messages": [{"role": "user", "content": "x"}]}, 401, "auth.required"),
-        ({}, {"model": "nope", "messages": [{"role": "user", "content": "x"}]}, 404, "model.unknown"),
+        (
+            {"Authorization": "Bearer doum_wrong"},
+            {"model": "scripted", "messages": [{"role": "user", "content": "x"}]},
+            401,
+            "auth.invalid_token",
+        ),
+        (
+            {"Authorization": ""},
+            {"model": "scripted", "messages": [{"role": "user", "content": "x"}]},
+            401,
+            "auth.required",
+        ),
+        (
+            {},
+            {"model": "nope", "messages": [{"role": "user", "content": "x"}]},
+            404,
+            "model.unknown",
+        ),
         ({}, {"model": "scripted", "messages": []}, 422, "input.invalid"),
-        ({}, {"model": "scripted", "messages": [{"role": "user", "content": " "}]}, 400, "chat.empty_message"),
-        ({}, {"model": "scripted", "messages": [{"role": "wizard", "content": "x"}]}, 422, "input.invalid"),
-        ({"X-Doum-Data-Class": "Z"}, {"model": "scripted", "messages": [{"role": "user", "content": "x"}]}, 400, "input.invalid"),
+        (
+            {},
+            {"model": "scripted", "messages": [{"role": "user", "content": " "}]},
+            400,
+            "chat.empty_message",
+        ),
+        (
+            {},
+            {"model": "scripted", "messages": [{"role": "wizard", "content": "x"}]},
+            422,
+            "input.invalid",
+        ),
+        (
+            {"X-Doum-Data-Class": "Z"},
+            {"model": "scripted", "messages": [{"role": "user", "content": "x"}]},
+            400,
+            "input.invalid",
+        ),
     ],
 )
 def test_bad_requests_get_openai_shaped_korean_errors(
@@ -115,18 +163,23 @@ def test_bad_requests_get_openai_shaped_korean_errors(
 
 
 def test_malformed_json_and_oversized_body(api: TestClient) -> None:
-    response = api.post("/v1/chat/completions", content=b'{"model": ',
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/v1/chat/completions", content=b'{"model": ', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "input.malformed_json"
-    response = api.post("/v1/chat/completions", content=b"x" * 2_000_000,
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/v1/chat/completions",
+        content=b"x" * 2_000_000,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "input.body_too_large"
 
 
-def test_revoked_and_other_users_tokens(api: TestClient, admin: TestClient, accounts: Accounts,
-                                        token: str) -> None:
+def test_revoked_and_other_users_tokens(
+    api: TestClient, admin: TestClient, accounts: Accounts, token: str
+) -> None:
     assert api.get("/v1/models").status_code == 200
     api.headers.pop("Authorization")
     from tests.webtools import login
@@ -150,7 +203,9 @@ def test_revoked_and_other_users_tokens(api: TestClient, admin: TestClient, acco
 
 def test_unavailable_model_is_a_503(api: TestClient) -> None:
     ScriptedChatModel.fail_with = "model.unavailable"
-    response = api.post("/v1/chat/completions", json={
-        "model": "scripted", "stream": True, "messages": [{"role": "user", "content": "x"}]})
+    response = api.post(
+        "/v1/chat/completions",
+        json={"model": "scripted", "stream": True, "messages": [{"role": "user", "content": "x"}]},
+    )
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "model.unavailable"

@@ -11,7 +11,7 @@ def test_scan_finds_pii_profanity_and_injection(admin: TestClient) -> None:
     assert {p["type"] for p in body["pii"]} >= {"person", "phone"}
     assert all("text" not in p for p in body["pii"]), "values are not echoed by default"
     phone = next(p for p in body["pii"] if p["type"] == "phone")
-    assert text[phone["start"]:phone["end"]] == "010-2345-6789"
+    assert text[phone["start"] : phone["end"]] == "010-2345-6789"
     assert body["abusive"] and body["profanity"]
     assert body["injection"]
     records = admin.get("/api/audit", params={"action": "privacy.scan"}).json()["records"]
@@ -20,8 +20,10 @@ def test_scan_finds_pii_profanity_and_injection(admin: TestClient) -> None:
 
 
 def test_scan_of_plain_administrative_text(admin: TestClient) -> None:
-    body = admin.post("/api/privacy/scan", json={
-        "text": "2025년 민원 처리 현황을 보고드립니다. 처리 기간은 평균 5일입니다."}).json()
+    body = admin.post(
+        "/api/privacy/scan",
+        json={"text": "2025년 민원 처리 현황을 보고드립니다. 처리 기간은 평균 5일입니다."},
+    ).json()
     assert body == {"pii": [], "profanity": [], "injection": [], "abusive": False}
 
 

@@ -59,11 +59,11 @@ class ParagraphStyles:
             if start < 0:
                 break
             tag = raw.rfind(b"<", max(0, start - _TAG_WINDOW), start)
-            attrs = _open_tag(raw, tag, b"heading")
-            if attrs is not None and _attr(attrs, b"type") == "OUTLINE":
+            heading = _open_tag(raw, tag, b"heading")
+            if heading is not None and _attr(heading, b"type") == "OUTLINE":
                 para_pr = _enclosing_para_pr(raw, tag)
                 if para_pr and para_pr not in levels:
-                    level = _attr(attrs, b"level")
+                    level = _attr(heading, b"level")
                     levels[para_pr] = min(int(level), 98) + 1 if level.isdigit() else 1
             start = raw.find(b'"OUTLINE"', start + 9)
         return cls(names, levels)

@@ -119,8 +119,9 @@ def rank(
     if not all_rows:
         empty = np.empty(0, np.int64)
         return RankedChunks(empty, np.empty(0, np.float64), np.empty(0, np.float64))
-    rows, inverse = np.unique(np.concatenate(all_rows), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate(all_scores))
+    unique, inverse = np.unique(np.concatenate(all_rows), return_inverse=True)
+    rows = unique.astype(np.int64, copy=False)
+    scores = np.bincount(inverse, weights=np.concatenate(all_scores)).astype(np.float64, copy=False)
     if len(postings) > 1:
         matched = np.bincount(inverse)
         multi = matched >= 2

@@ -181,7 +181,7 @@ class PostgresPostings:
             ),
             {"terms": list(terms)},
         ).all()
-        totals = dict(
+        totals: dict[str, int] = dict(
             self.conn.execute(
                 text("SELECT key, value FROM rx_meta WHERE key IN ('chunks', 'terms')")
             ).all()

@@ -310,12 +310,16 @@
   });
 
   (async () => {
+    // The conversation in the address at load: a message sent while the page was still
+    // loading sets state.conversationId to its new conversation, which must not be
+    // reopened (that would stop its stream).
+    const initial = state.conversationId;
     try {
       await loadModels();
       await chatGrounding.load();
       await loadList();
-      if (state.conversationId) await openConversation(state.conversationId, false);
-      else promptEl.focus();
+      if (initial && state.conversationId === initial && !state.streaming) await openConversation(initial, false);
+      else if (!initial) promptEl.focus();
     } catch (e) { fail(e); }
   })();
 })();
