@@ -170,14 +170,29 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def peak_rss_of(pid: int) -> float:
+def _children(pid: int) -> list[int]:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        found = []
+        for task in tasks:
+            text = (task / "children").read_text().split()
+            found += [int(child) for child in text]
+        return found
     except OSError:
-        pass
-    return float("nan")
+        return []
+
+
+def peak_rss_of(pid: int) -> float:
+    """Peak RSS (MiB) of the server: the process plus its worker processes (summed)."""
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024.0
+        except OSError:
+            pass
+    return total or float("nan")
 
 
 def embedded_tokens_per_second(max_tokens: int = 128) -> dict[str, Any]:
@@ -236,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tokens", type=int, default=200)
     parser.add_argument("--interval", type=float, default=0.04, help="seconds between tokens")
     parser.add_argument("--ramp", type=float, default=1.0, help="seconds over which streams start")
+    parser.add_argument("--workers", type=int, default=1, help="doum serve --workers")
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
@@ -249,7 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="doum-bench-") as tmp:
             env, token = prepare_doum(Path(tmp), backend_url, doum_port)
             server = subprocess.Popen(
-                [sys.executable, "-m", "doum", "serve", "--no-prompt", "--log-level", "WARNING"],
+                [
+                    *(sys.executable, "-m", "doum", "serve", "--no-prompt"),
+                    *("--log-level", "WARNING", "--workers", str(args.workers)),
+                ],
                 env=env,
                 cwd=tmp,
                 stdout=subprocess.DEVNULL,
@@ -299,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     added_p50 = through["ttft_p50_ms"] - direct["ttft_p50_ms"]
     added_p95 = through["ttft_p95_ms"] - direct["ttft_p95_ms"]
     print_table(
-        f"{args.concurrency} concurrent streams × {args.tokens} tokens @ {args.interval * 1000:.0f} ms",
+        f"{args.concurrency} concurrent streams × {args.tokens} tokens @ {args.interval * 1000:.0f} ms"
+        f" (ramp {args.ramp:g} s, doum workers {args.workers})",
         ["path", "requests", "errors", "TTFT p50 ms", "TTFT p95 ms", "tokens/stream"],
         [
             [

@@ -158,31 +158,51 @@ class OpenAICompatChatModel:
 
 
 async def _parse_sse(response: httpx.Response) -> AsyncIterator[ChatChunk]:
-    async for line in response.aiter_lines():
-        if not line.startswith("data:"):
-            continue
-        data = line[5:].strip()
-        if not data:
-            continue
-        if data == "[DONE]":
-            return
-        try:
-            event = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            continue
-        if "error" in event and not event.get("choices"):
-            raise ModelError("model.upstream_error", model=str(event.get("model", "")), status=500)
-        usage = event.get("usage")
-        chunk = ChatChunk()
-        if usage:
-            chunk.usage = Usage(
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                completion_tokens=int(usage.get("completion_tokens") or 0),
-            )
-        for choice in event.get("choices") or []:
-            delta = choice.get("delta") or {}
-            chunk.text += delta.get("content") or ""
-            if choice.get("finish_reason"):
-                chunk.finish_reason = choice["finish_reason"]
-        if chunk.text or chunk.finish_reason or chunk.usage:
+    # Lines are split on bytes (not httpx's text line decoder): this loop runs once per
+    # token of every stream the gateway relays, so it is kept lean.
+    pending = b""
+    async for data in response.aiter_bytes():
+        lines = (pending + data).split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == b"[DONE]":
+                return
+            if payload:
+                chunk = _chunk(payload)
+                if chunk is not None:
+                    yield chunk
+    payload = pending[5:].strip() if pending.startswith(b"data:") else b""
+    if payload and payload != b"[DONE]":
+        chunk = _chunk(payload)
+        if chunk is not None:
             yield chunk
+
+
+def _chunk(payload: bytes) -> ChatChunk | None:
+    """One SSE ``data:`` payload as a chunk (None: nothing in it, or not JSON)."""
+    try:
+        event = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(event, dict):
+        return None
+    if "error" in event and not event.get("choices"):
+        raise ModelError("model.upstream_error", model=str(event.get("model", "")), status=500)
+    usage = event.get("usage")
+    chunk = ChatChunk()
+    if usage:
+        chunk.usage = Usage(
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+        )
+    for choice in event.get("choices") or []:
+        delta = choice.get("delta") or {}
+        chunk.text += delta.get("content") or ""
+        if choice.get("finish_reason"):
+            chunk.finish_reason = choice["finish_reason"]
+    if chunk.text or chunk.finish_reason or chunk.usage:
+        return chunk
+    return None
