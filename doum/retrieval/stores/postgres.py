@@ -16,6 +16,7 @@ exact scan of the readable rows when the graph walk comes back short.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +40,12 @@ from doum.retrieval.stores.protocol import IndexEntry, SearchFilters, StoreHit, 
 logger = logging.getLogger(__name__)
 
 
+# A readable subset up to this many vectors is scanned exactly (a few milliseconds).
+EXACT_SCAN_MAX = 4_000
+MAX_EF_SEARCH = 1_000
+VECTOR_COUNTS_SECONDS = 30.0
+
+
 def vector_literal(vector: Vector) -> str:
     array = np.asarray(vector, dtype=np.float32).reshape(-1)
     return "[" + ",".join(f"{x:.7g}" for x in array.tolist()) + "]"
@@ -56,6 +63,10 @@ class PostgresSearchStore:
             self._owns_engine = False
         self.dim = dim
         self.ef_search = ef_search
+        # kb_id → chunks with a vector, refreshed every VECTOR_COUNTS_SECONDS: decides
+        # between the HNSW walk and an exact scan of a small readable subset.
+        self._vector_counts: dict[str, int] = {}
+        self._vector_counts_at = 0.0
         self._kb_codes: dict[str, int] = {}
 
     @contextmanager
@@ -202,6 +213,7 @@ class PostgresSearchStore:
         with self._begin() as conn:
             write, _ = pending_write([], self._remove(conn, where, params))
             write_postings(conn, write)
+        self._vector_counts_at = 0.0
 
     def delete_document(self, document_id: str) -> None:
         self._delete_where("document_id = :d", {"d": document_id})
@@ -231,6 +243,7 @@ class PostgresSearchStore:
                 {"ids": [r["id"] for r in rows], "vecs": [r["v"] for r in rows]},
             )
             stored = int(result.rowcount)
+        self._vector_counts_at = 0.0  # strategy counts are stale now
         return stored
 
     # --- reads ------------------------------------------------------------------
@@ -300,14 +313,33 @@ class PostgresSearchStore:
             " ORDER BY embedding <=> CAST(:q AS vector) LIMIT :k"
         )
         with self._begin() as conn:
-            conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), k)}"))
-            rows = conn.execute(sql, params).all()
-            if len(rows) < k:
-                # HNSW filters after the graph walk: a small readable subset can come back
-                # short. Fall back to an exact scan of the readable rows.
+            counts = self._counts(conn)
+            readable = sum(counts.get(kb, 0) for kb in kb_ids)
+            total = sum(counts.values())
+            # HNSW filters after its graph walk: a small readable subset is scanned exactly
+            # at once; a larger one widens the walk by how much of the index it covers.
+            exact = readable <= EXACT_SCAN_MAX
+            if not exact:
+                share = readable / total if total else 1.0
+                ef = min(MAX_EF_SEARCH, max(int(self.ef_search), k, int(3 * k / share)))
+                conn.execute(text(f"SET LOCAL hnsw.ef_search = {ef}"))
+                rows = conn.execute(sql, params).all()
+            if exact or len(rows) < k:
                 conn.execute(text("SET LOCAL enable_indexscan = off"))
                 rows = conn.execute(sql, params).all()
         return [StoreHit(chunk_id=r[0], score=float(r[1])) for r in rows]
+
+    def _counts(self, conn: Connection) -> dict[str, int]:
+        if time.monotonic() - self._vector_counts_at > VECTOR_COUNTS_SECONDS:
+            rows = conn.execute(
+                text(
+                    "SELECT kb_id, count(*) FROM rx_chunks"
+                    " WHERE embedding IS NOT NULL GROUP BY kb_id"
+                )
+            ).all()
+            self._vector_counts = {row[0]: int(row[1]) for row in rows}
+            self._vector_counts_at = time.monotonic()
+        return self._vector_counts
 
 
 def _add_totals(conn: Connection, chunks: int, terms: int) -> None:
