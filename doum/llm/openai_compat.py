@@ -158,27 +158,26 @@ class OpenAICompatChatModel:
 
 
 async def _parse_sse(response: httpx.Response) -> AsyncIterator[ChatChunk]:
-    # Lines are split on bytes (not httpx's text line decoder): this loop runs once per
-    # token of every stream the gateway relays, so it is kept lean.
+    async for payload in _sse_payloads(response):
+        if payload == b"[DONE]":
+            return
+        chunk = _chunk(payload)
+        if chunk is not None:
+            yield chunk
+
+
+async def _sse_payloads(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The non-empty ``data:`` payloads of an SSE body. Lines are split on bytes, not by
+    httpx's text line decoder: this runs once per token of every relayed stream."""
     pending = b""
     async for data in response.aiter_bytes():
         lines = (pending + data).split(b"\n")
         pending = lines.pop()
         for line in lines:
-            if not line.startswith(b"data:"):
-                continue
-            payload = line[5:].strip()
-            if payload == b"[DONE]":
-                return
-            if payload:
-                chunk = _chunk(payload)
-                if chunk is not None:
-                    yield chunk
-    payload = pending[5:].strip() if pending.startswith(b"data:") else b""
-    if payload and payload != b"[DONE]":
-        chunk = _chunk(payload)
-        if chunk is not None:
-            yield chunk
+            if line.startswith(b"data:") and (payload := line[5:].strip()):
+                yield payload
+    if pending.startswith(b"data:") and (payload := pending[5:].strip()):
+        yield payload
 
 
 def _chunk(payload: bytes) -> ChatChunk | None:

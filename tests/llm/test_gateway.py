@@ -70,22 +70,19 @@ def test_external_models_never_see_c_or_s(gateway: ModelGateway) -> None:
             assert all(m.location == "internal" for m in route.chain)
 
 
+def _one_external_model(allowed_classes: list[str]) -> dict[str, object]:
+    """``llm`` settings with one external model allowed ``allowed_classes``."""
+    model = {
+        "name": "ext",
+        "backend": "scripted",
+        "location": "external",
+        "allowed_classes": allowed_classes,
+    }
+    return {"models": [model], "include_demo_model": False}
+
+
 def test_refuses_when_nothing_is_allowed() -> None:
-    gateway = ModelGateway(
-        Settings(
-            llm={
-                "models": [
-                    {
-                        "name": "ext",
-                        "backend": "scripted",
-                        "location": "external",
-                        "allowed_classes": ["O"],
-                    }
-                ],
-                "include_demo_model": False,
-            }
-        )
-    )
+    gateway = ModelGateway(Settings(llm=_one_external_model(["O"])))
     with pytest.raises(ModelNotAllowed) as caught:
         gateway.route("ext", "S")
     assert "보안 등급(S)" in caught.value.message
@@ -93,18 +90,7 @@ def test_refuses_when_nothing_is_allowed() -> None:
 
 def test_configuration_may_not_allow_c_or_s_outside() -> None:
     with pytest.raises(ValueError, match="C and S never leave the network"):
-        Settings(
-            llm={
-                "models": [
-                    {
-                        "name": "ext",
-                        "backend": "scripted",
-                        "location": "external",
-                        "allowed_classes": ["S", "O"],
-                    }
-                ]
-            }
-        )
+        Settings(llm=_one_external_model(["S", "O"]))
 
 
 def test_failover_to_fallback_model(gateway: ModelGateway) -> None:

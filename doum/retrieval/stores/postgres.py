@@ -9,8 +9,11 @@ raises :class:`~doum.retrieval.errors.StoreUnavailable` with a Korean explanatio
 
 Lexical ranking is the BM25 of :mod:`doum.retrieval.stores.bm25` over the postings
 segments of :mod:`doum.retrieval.stores.postings`, the same as the SQLite store (tables:
-:mod:`doum.retrieval.stores.postgres_schema`). Dense search is pgvector's HNSW, with an
-exact scan of the readable rows when the graph walk comes back short.
+:mod:`doum.retrieval.stores.postgres_schema`). Dense search is pgvector's HNSW, which
+filters by knowledge base only after its graph walk: a small readable subset
+(``EXACT_SCAN_MAX`` vectors) is scanned exactly instead, a larger one widens
+``hnsw.ef_search`` by the share of the index it covers, and a walk that still comes back
+short is followed by an exact scan.
 """
 
 from __future__ import annotations
