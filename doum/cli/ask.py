@@ -7,6 +7,12 @@ import click
 
 from doum.cli.output import handle_errors
 
+# What answered when no model did (as the web chat labels it).
+_NO_MODEL = {
+    "sources_first": "근거 우선 (모델 사용 안 함)",
+    "none": "근거 없음 (모델 사용 안 함)",
+}
+
 
 @click.command()
 @click.argument("question", required=False)
@@ -75,6 +81,8 @@ def ask(
             sources_first=sources_first,
         )
         sources: list[dict[str, object]] = []
+        conversation = conversation_id or ""
+        mode = ""
         code = 0
         try:
             async for event in turn.events():
@@ -82,18 +90,18 @@ def ask(
                     for notice in event.notices:
                         click.echo(f"[안내] {notice}", err=True)
                     sources = event.sources
-                    sources = event.sources
+                    conversation = event.conversation_id
+                    mode = event.grounding.get("mode", "")
                 elif isinstance(event, TurnDelta):
                     click.echo(event.text, nl=False)
                 elif isinstance(event, TurnFinished):
                     click.echo()
                     for source in sources:
                         click.echo(f"[{source['marker']}] {source['label']}", err=True)
-                    for source in sources:
-                        click.echo(f"[{source['marker']}] {source['label']}", err=True)
                     click.echo(
-                        f"[{event.model} · {event.completion_tokens} 토큰 · "
-                        f"{event.latency_ms / 1000:.1f}초 · 대화 {turn.conversation_id or ''}]",
+                        f"[{event.model or _NO_MODEL.get(mode, '모델 사용 안 함')} · "
+                        f"{event.completion_tokens} 토큰 · "
+                        f"{event.latency_ms / 1000:.1f}초 · 대화 {conversation}]",
                         err=True,
                     )
                 elif isinstance(event, TurnFailed):

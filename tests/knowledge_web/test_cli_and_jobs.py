@@ -14,6 +14,7 @@ from doum.accounts.service import Auditing, create_department
 from doum.accounts.setup import create_first_admin
 from doum.audit.log import AuditContext
 from doum.audit.models import AuditRecord
+from doum.chat.models import Conversation
 from doum.cli import main
 from doum.cli.context import cli_runtime, reset_cli_runtime
 from doum.config import reset_settings_cache
@@ -149,7 +150,11 @@ def test_ask_with_a_knowledge_base_from_the_terminal(cli: Runtime, tmp_path: Pat
     )
     assert result.exit_code == 0, result.output
     assert "부설주차장을 설치하여야 한다" in result.output
-    assert "[1] 주차장법 제19조" in result.output
+    assert result.output.count("\n[1] 주차장법 제19조(부설주차장의 설치)\n") == 1  # listed once
+    assert "[근거 우선 (모델 사용 안 함) · " in result.output
+    with cli.database.reader() as session:
+        conversation = session.scalars(select(Conversation)).one()
+    assert f"대화 {conversation.id}]" in result.output
     with cli.database.reader() as session:
         actions = [r.action for r in session.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
     assert "kb.create" in actions and "kb.ingest" in actions and "chat.answer" in actions
