@@ -5,9 +5,15 @@ N concurrent streaming chats (default 300) through a real doum server process
 fake OpenAI-compatible backend in its own process that streams 200 tokens at a fixed
 pace on loopback — and, in the same run, the same load straight at the fake backend.
 Reports errors, time to first token (p50/p95) both ways, the added TTFT and the ratio,
-the server's peak RSS, and the embedded GGUF model's tokens/s.
+the server's peak RSS and CPU time, and the embedded GGUF model's tokens/s.
+
+Both ends (load generator and fake backend) are lean asyncio protocols
+(:mod:`bench.lean_http`): on a two-core machine they share the CPU with the server.
+Both paths are warmed first with one round at full concurrency (``--warmup``), so that
+doum's upstream connection pool is open as it is on a running server.
 
     python -m bench.chat [--concurrency 300] [--tokens 200] [--interval 0.04]
+        [--ramp 1] [--workers 1] [--warmup N]
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from bench._common import print_table, write_results
+from bench.lean_http import stream_chat
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,10 +59,12 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
 
 def start_fake_backend(port: int, tokens: int, interval: float) -> subprocess.Popen[bytes]:
     code = (
-        "import time\n"
-        "from doum.testing.fake_openai import FakeOpenAIServer\n"
-        f"s = FakeOpenAIServer(tokens={tokens}, interval={interval}, port={port}).start()\n"
-        "while True: time.sleep(3600)\n"
+        "import asyncio, uvloop\n"
+        "from bench.lean_http import FakeChatBackend\n"
+        "async def main():\n"
+        f"    b = await FakeChatBackend(tokens={tokens}, interval={interval}, port={port}).start()\n"
+        "    await b.serve_forever()\n"
+        "uvloop.run(main())\n"
     )
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
 
@@ -102,50 +112,20 @@ def prepare_doum(workdir: Path, backend_url: str, port: int) -> tuple[dict[str, 
     return env, token
 
 
-async def one_stream(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], model: str, delay: float
-) -> dict[str, Any]:
-    await asyncio.sleep(delay)
+async def load(
+    url: str, headers: dict[str, str], model: str, concurrency: int, ramp: float
+) -> list[dict[str, Any]]:
+    parsed = urlsplit(url)
     body = {
         "model": model,
         "stream": True,
         "messages": [{"role": "user", "content": "벤치마크 질문입니다."}],
     }
-    started = time.perf_counter()
-    ttft = None
-    pieces = 0
-    try:
-        async with client.stream("POST", url, json=body, headers=headers) as response:
-            if response.status_code != 200:
-                await response.aread()
-                return {"ok": False, "error": f"HTTP {response.status_code}"}
-            # Cheap parsing: the client must not be what limits the measurement.
-            async for line in response.aiter_lines():
-                if line.startswith("data:") and '"content":"' in line.replace('": "', '":"'):
-                    if ttft is None:
-                        ttft = time.perf_counter() - started
-                    pieces += 1
-    except httpx.HTTPError as error:
-        return {"ok": False, "error": type(error).__name__}
-    return {
-        "ok": ttft is not None,
-        "ttft": ttft,
-        "pieces": pieces,
-        "total": time.perf_counter() - started,
-        "error": "" if ttft else "no tokens",
-    }
-
-
-async def load(
-    url: str, headers: dict[str, str], model: str, concurrency: int, ramp: float
-) -> list[dict[str, Any]]:
-    limits = httpx.Limits(
-        max_connections=concurrency + 10, max_keepalive_connections=concurrency + 10
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
+    delays = [ramp * i / concurrency for i in range(concurrency)]
+    return await asyncio.gather(
+        *(stream_chat(host, port, parsed.path, body, headers, d) for d in delays)
     )
-    timeout = httpx.Timeout(120.0, connect=30.0)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) as client:
-        delays = [ramp * i / concurrency for i in range(concurrency)]
-        return await asyncio.gather(*(one_stream(client, url, headers, model, d) for d in delays))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -180,6 +160,18 @@ def _children(pid: int) -> list[int]:
         return found
     except OSError:
         return []
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU seconds of the process and its worker processes so far."""
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def peak_rss_of(pid: int) -> float:
@@ -252,9 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.04, help="seconds between tokens")
     parser.add_argument("--ramp", type=float, default=1.0, help="seconds over which streams start")
     parser.add_argument("--workers", type=int, default=1, help="doum serve --workers")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=None,
+        help="streams through each path before measuring (default: --concurrency; 0: cold)",
+    )
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    if args.warmup is None:
+        args.warmup = args.concurrency
 
     backend_port, doum_port = free_port(), free_port()
     backend = start_fake_backend(backend_port, args.tokens, args.interval)
@@ -275,15 +275,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             doum_url = f"http://127.0.0.1:{doum_port}"
             wait_http(doum_url + "/healthz")
-            # Warm both paths (connection pools, first-request imports).
-            _run(load(backend_url + "/chat/completions", {}, "fake-model", 5, 0))
+            # Warm both paths first: first-request imports, and the server's pool of
+            # upstream connections, which on a running server is already open (keep-alive
+            # to the model servers). --warmup 0 measures a cold start instead.
+            warm = max(args.warmup, 1)
+            _run(load(backend_url + "/chat/completions", {}, "fake-model", warm, args.ramp))
             _run(
                 load(
                     doum_url + "/v1/chat/completions",
                     {"Authorization": f"Bearer {token}"},
                     "fake",
-                    5,
-                    0,
+                    warm,
+                    args.ramp,
                 )
             )
             direct = summarise(
@@ -297,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             )
+            cpu_before = cpu_seconds_of(server.pid), cpu_seconds_of(backend.pid)
             through = summarise(
                 _run(
                     load(
@@ -308,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             )
+            server_cpu = cpu_seconds_of(server.pid) - cpu_before[0]
+            backend_cpu = cpu_seconds_of(backend.pid) - cpu_before[1]
             rss = peak_rss_of(server.pid)
     finally:
         for process in (server, backend):
@@ -351,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
             ["added TTFT p95 (ms)", added_p95, "≤ 10"],
             ["TTFT p95 ratio (doum / direct)", ratio, "-"],
             ["server peak RSS (MiB)", rss, "≤ 1024"],
+            ["server CPU s, through run", server_cpu, "-"],
+            ["fake backend CPU s, through run", backend_cpu, "-"],
             ["errors", through["errors"], "0"],
         ],
     )
@@ -362,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         "added_ttft_p95_ms": added_p95,
         "ttft_p95_ratio": ratio,
         "server_peak_rss_mib": rss,
+        "server_cpu_seconds": server_cpu,
+        "backend_cpu_seconds": backend_cpu,
+        "cpu_count": os.cpu_count(),
     }
     if not args.skip_embedded:
         embedded = embedded_tokens_per_second()

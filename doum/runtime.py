@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from doum.accounts.token_cache import TokenCache
 from doum.audit.batch import AuditWriter
 from doum.audit.log import AuditLog
 from doum.config import Settings
@@ -48,6 +49,11 @@ class Runtime:
             guard=privacy,
             allow_reroute=lambda: privacy.policy().allow_reroute,
         )
+
+    @cached_property
+    def token_cache(self) -> TokenCache:
+        """API tokens checked recently (see :mod:`doum.accounts.token_cache`)."""
+        return TokenCache(self.settings.security.api_token_cache_seconds)
 
     @cached_property
     def audit_writer(self) -> AuditWriter:

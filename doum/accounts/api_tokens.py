@@ -106,6 +106,7 @@ class TokenOwner:
     token_name: str
     stale: bool
     """``last_used_at`` is old enough to be worth a write."""
+    expires_at: datetime | None = None
 
 
 def authenticate_token(session: Session, *, plaintext: str) -> TokenOwner | None:
@@ -160,6 +161,7 @@ def authenticate_token(session: Session, *, plaintext: str) -> TokenOwner | None
         token_id=row.id,
         token_name=row.name,
         stale=last_used is None or (now - last_used).total_seconds() > LAST_USED_TOUCH_SECONDS,
+        expires_at=expires_at,
     )
 
 

@@ -83,8 +83,9 @@ class AuditWriter:
                 batch.append(item)
             error: BaseException | None = None
             try:
-                with self._database.session() as session:
-                    self._log.record_many(session, [pending.entry for pending in batch])
+                # A Core connection, not an ORM session: this runs for every chat turn.
+                with self._database.engine.begin() as connection:
+                    self._log.append(connection, [pending.entry for pending in batch])
             except Exception as exc:  # reported to every waiting caller
                 logger.exception("audit batch failed", extra={"records": len(batch)})
                 error = exc

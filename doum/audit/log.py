@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Connection, Executable, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from doum.accounts.principal import Principal
@@ -78,16 +79,14 @@ class AuditLog:
 
     def record_many(self, session: Session, entries: list[AuditEntry]) -> list[int]:
         """Append several records with one lock of the chain head (group commit)."""
-        connection = session.connection()
-        head = cast(Table, AuditChainHead.__table__)
+        return self.append(session.connection(), entries)
+
+    def append(self, connection: Connection, entries: list[AuditEntry]) -> list[int]:
+        """Append in ``connection``'s transaction (the caller commits)."""
+        statements = _statements()
         # Taking the write lock first (SQLite) / the row lock (PostgreSQL) makes
         # concurrent appends queue here instead of reading the same previous hash.
-        last_seq, prev_hash = connection.execute(
-            update(head)
-            .where(head.c.id == 1)
-            .values(last_seq=head.c.last_seq + len(entries))
-            .returning(head.c.last_seq, head.c.last_hash)
-        ).one()
+        last_seq, prev_hash = connection.execute(statements.advance, {"n": len(entries)}).one()
         seq = last_seq - len(entries)
         prev_hash = prev_hash or GENESIS
         rows = []
@@ -97,9 +96,31 @@ class AuditLog:
             digest = record_hash(self._key, fields, prev_hash)
             rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
             prev_hash = digest
-        connection.execute(insert(cast(Table, AuditRecord.__table__)), rows)
-        connection.execute(update(head).where(head.c.id == 1).values(last_hash=prev_hash))
+        connection.execute(statements.insert, rows)
+        connection.execute(statements.set_hash, {"h": prev_hash})
         return [row["seq"] for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    advance: Executable
+    insert: Executable
+    set_hash: Executable
+
+
+@cache
+def _statements() -> _Statements:
+    """Built once: the audit hot path should not rebuild its three statements for
+    every batch."""
+    head = cast(Table, AuditChainHead.__table__)
+    return _Statements(
+        advance=update(head)
+        .where(head.c.id == 1)
+        .values(last_seq=head.c.last_seq + bindparam("n"))
+        .returning(head.c.last_seq, head.c.last_hash),
+        insert=insert(cast(Table, AuditRecord.__table__)),
+        set_hash=update(head).where(head.c.id == 1).values(last_hash=bindparam("h")),
+    )
 
 
 @dataclass(frozen=True, slots=True)

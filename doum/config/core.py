@@ -11,6 +11,10 @@ class ServerSettings(BaseModel):
     max_upload_bytes: int = 104_857_600
     run_migrations_on_start: bool = True
     trusted_proxies: list[str] = []
+    opentelemetry: bool = False
+    """FastAPI's OpenTelemetry spans and metrics (needs an OTel SDK and exporter set up
+    by the site). Off by default: doum's own audit log and logs cover a closed network,
+    and the per-request checks cost streaming latency."""
 
 
 class DatabaseSettings(BaseModel):
@@ -35,6 +39,10 @@ class SecuritySettings(BaseModel):
     redis_url: str = "redis://127.0.0.1:6379/0"
     https: bool | None = None
     """Mark cookies Secure. ``None`` means: when ``server.public_url`` is https."""
+    api_token_cache_seconds: float = Field(default=10.0, ge=0, le=300)
+    """Remember a successful API-token check this long (0: check the database on every
+    call). Revoking or changing a user through the server applies at once; through the
+    CLI or another worker process, within this many seconds."""
 
 
 class AuditSettings(BaseModel):

@@ -96,7 +96,15 @@ def create_app(
                 await rt.gateway.aclose()
 
     effective = settings or (runtime.settings if runtime else None)
+    server = (effective or get_settings()).server
+    telemetry = server.opentelemetry
     app = FastAPI(
+        telemetry={
+            "tracing": telemetry,
+            "metrics": telemetry,
+            "logs": telemetry,
+            "operation_spans": telemetry,
+        },
         title="도움 (doum)",
         version=__version__,
         lifespan=lifespan,
@@ -110,7 +118,6 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    server = (effective or get_settings()).server
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=server.max_body_bytes, upload_bytes=server.max_upload_bytes
     )

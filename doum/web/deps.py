@@ -30,7 +30,13 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+async def _runtime_dependency(request: Request) -> Runtime:
+    # Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, a
+    # thread hop (and a GIL handoff) on every request for an attribute read.
+    return get_runtime(request)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
 
 
 def client_ip(request: Request) -> str:
@@ -102,9 +108,13 @@ async def authenticate(request: Request) -> Caller | None:
     authorization = request.headers.get("authorization", "")
     caller: Caller | None = None
     if authorization.lower().startswith("bearer "):
-        found = await run_in_threadpool(_from_token, runtime, authorization[7:].strip())
+        plaintext = authorization[7:].strip()
+        found = runtime.token_cache.get(plaintext)
         if found is None:
-            raise Unauthenticated("auth.invalid_token")
+            found = await run_in_threadpool(_from_token, runtime, plaintext)
+            if found is None:
+                raise Unauthenticated("auth.invalid_token")
+            runtime.token_cache.put(plaintext, found)
         principal, token_id, token_name = found.principal, found.token_id, found.token_name
         if found.stale:
             # Off the request path: the caller does not wait for this write.

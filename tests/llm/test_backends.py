@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import json
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -12,6 +13,7 @@ from doum.config.llm import EndpointConfig, ModelConfig
 from doum.llm.embedded import EmbeddedChatModel, packaged_demo_gguf
 from doum.llm.errors import ModelError
 from doum.llm.openai_compat import OpenAICompatChatModel
+from doum.llm.types import ChatChunk
 from doum.testing.fake_openai import FakeOpenAIServer
 from doum.testing.scripted import ScriptedChatModel
 from tests.llm.contract import ChatModelContract, ask, collect
@@ -152,3 +154,34 @@ def test_least_busy_balancing() -> None:
     assert [e.url for e in pool.order()] == ["http://r1/v1", "http://r2/v1", "http://r0/v1"]
     pool.mark_failure(pool.endpoints[1], "boom")
     assert pool.order()[-1].url == "http://r1/v1", "unhealthy replicas go last"
+
+
+def test_sse_events_of_one_read_are_relayed_as_one_chunk() -> None:
+    from doum.llm.openai_compat import _parse_sse
+
+    def event(text: str = "", finish: str | None = None, usage: bool = False) -> bytes:
+        body: dict[str, object] = {
+            "choices": [] if usage else [{"delta": {"content": text}, "finish_reason": finish}]
+        }
+        if usage:
+            body["usage"] = {"prompt_tokens": 3, "completion_tokens": 4}
+        return b"data: " + json.dumps(body, ensure_ascii=False).encode() + b"\n\n"
+
+    reads = [
+        event("안"),  # alone: relayed at once
+        event("녕") + event("하") + event("세")[:9],  # two whole events and a split one
+        event("세")[9:] + b": keep-alive comment\n\n" + event("요", "stop") + event(usage=True),
+        b"data: [DONE]\n\n" + event("after done"),
+    ]
+
+    async def body() -> AsyncIterator[bytes]:
+        for data in reads:
+            yield data
+
+    async def run() -> list[ChatChunk]:
+        return [chunk async for chunk in _parse_sse(body())]
+
+    chunks = asyncio.run(run())
+    assert [c.text for c in chunks] == ["안", "녕하", "세요"]
+    assert chunks[-1].finish_reason == "stop"
+    assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 4

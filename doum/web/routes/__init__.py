@@ -18,7 +18,10 @@ from doum.web.routes import (
     tokens,
 )
 
+# FastAPI tries routes in this order: the OpenAI-compatible API, called by other systems
+# hundreds of times a second, goes first (its /v1 prefix is its own).
 ROUTERS = [
+    openai_api.router,
     auth.router,
     chat.router,
     admin.router,
@@ -26,7 +29,6 @@ ROUTERS = [
     screening.router,
     audit.router,
     tokens.router,
-    openai_api.router,
     drafting.router,
     drafting_templates.router,
     library.router,

@@ -104,7 +104,9 @@ async def update_user(
             session.refresh(user)
             return user_public(user)
 
-    return await run_in_threadpool(run)
+    updated = await run_in_threadpool(run)
+    runtime.token_cache.clear()  # roles, department or activity may have changed
+    return updated
 
 
 @router.post("/users/{user_id}/password")
@@ -173,6 +175,7 @@ async def delete_department(
             )
 
     await run_in_threadpool(run)
+    runtime.token_cache.clear()
     return {"ok": True}
 
 
@@ -202,7 +205,9 @@ async def create_group(body: GroupCreate, caller: AdminDep, runtime: RuntimeDep)
                 )
             return GroupPublic(id=group.id, name=group.name, description=group.description)
 
-    return await run_in_threadpool(run)
+    created = await run_in_threadpool(run)
+    runtime.token_cache.clear()  # members' permissions include their groups
+    return created
 
 
 @router.get("/models")

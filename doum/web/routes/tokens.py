@@ -71,4 +71,5 @@ async def revoke_token(token_id: int, caller: CallerDep, runtime: RuntimeDep) ->
             )
 
     await run_in_threadpool(run)
+    runtime.token_cache.clear()
     return {"ok": True}

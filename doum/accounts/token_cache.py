@@ -1,0 +1,73 @@
+"""Recently authenticated API tokens, kept in memory for a few seconds.
+
+An integration that calls ``/v1`` hundreds of times a second would otherwise read the
+database (a thread hop and three queries) on every call; under load that work competes
+with the streams for the process's one interpreter lock (bench.chat). Only successful
+look-ups are kept, keyed by the token's digest (never the plaintext). Revoking a token
+or changing a user through this process clears the cache at once; other processes (more
+``--workers``, the CLI) are seen within ``ttl`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from doum.accounts.api_tokens import TokenOwner
+from doum.accounts.tokens import token_digest
+from doum.db.base import utcnow
+
+
+class TokenCache:
+    def __init__(self, ttl_seconds: float, *, max_entries: int = 10_000) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, TokenOwner]] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    def get(self, plaintext: str) -> TokenOwner | None:
+        if not self.enabled:
+            return None
+        key = token_digest(plaintext)
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        until, owner = found
+        if time.monotonic() >= until:
+            del self._entries[key]
+            return None
+        return owner
+
+    def put(self, plaintext: str, owner: TokenOwner) -> None:
+        if not self.enabled:
+            return
+        ttl = self.ttl
+        if owner.expires_at is not None:
+            # Never past the token's own expiry.
+            ttl = min(ttl, (owner.expires_at - utcnow()).total_seconds())
+        if ttl <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._evict()
+        # A cached owner never asks for another last_used_at write: the first look-up
+        # did, and the cache lives far shorter than the touch interval.
+        self._entries[token_digest(plaintext)] = (
+            time.monotonic() + ttl,
+            replace(owner, stale=False),
+        )
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _evict(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, (until, _) in self._entries.items() if until <= now]:
+            del self._entries[key]
+        while len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]
