@@ -8,17 +8,17 @@ own (for events that must be kept even when the action fails, e.g. a failed logi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, insert, update
+from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.orm import Session
 
 from doum.accounts.principal import Principal
-from doum.audit.chain import GENESIS, canonical_details, record_hash
-from doum.audit.models import AuditChainHead, AuditRecord
+from doum.audit.chain import GENESIS, HASHED_FIELDS, canonical_details, record_hash
+from doum.audit.models import AuditRecord
 from doum.db.base import utcnow
 
 logger = logging.getLogger(__name__)
@@ -82,45 +82,78 @@ class AuditLog:
         return self.append(session.connection(), entries)
 
     def append(self, connection: Connection, entries: list[AuditEntry]) -> list[int]:
-        """Append in ``connection``'s transaction (the caller commits)."""
-        statements = _statements()
-        # Taking the write lock first (SQLite) / the row lock (PostgreSQL) makes
-        # concurrent appends queue here instead of reading the same previous hash.
-        last_seq, prev_hash = connection.execute(statements.advance, {"n": len(entries)}).one()
-        seq = last_seq - len(entries)
-        prev_hash = prev_hash or GENESIS
-        rows = []
-        for entry in entries:
-            seq += 1
-            fields = entry.fields(seq)
-            digest = record_hash(self._key, fields, prev_hash)
-            rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
-            prev_hash = digest
-        connection.execute(statements.insert, rows)
-        connection.execute(statements.set_hash, {"h": prev_hash})
-        return [row["seq"] for row in rows]
+        """Append in ``connection``'s transaction (the caller commits).
+
+        This runs for every chat turn, so it talks to the driver directly with three
+        prepared statements: through SQLAlchemy's statement machinery a one-record batch
+        cost about five times the CPU (260 against 53 µs on SQLite). Values still pass
+        through the columns' own bind processing, so rows are stored exactly as the ORM
+        stores them.
+        """
+        plan = _plan(connection.dialect)
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            # Taking the write lock first (SQLite) / the row lock (PostgreSQL) makes
+            # concurrent appends queue here instead of reading the same previous hash.
+            cursor.execute(plan.advance, (len(entries),))
+            head = cursor.fetchone()
+            if head is None:
+                raise RuntimeError("audit_chain_head has no row: run the migrations")
+            last_seq, prev_hash = head
+            seq = last_seq - len(entries)
+            prev_hash = prev_hash or GENESIS
+            rows = []
+            for entry in entries:
+                seq += 1
+                fields = entry.fields(seq)
+                digest = record_hash(self._key, fields, prev_hash)
+                rows.append(plan.row({**fields, "prev_hash": prev_hash, "hash": digest}))
+                prev_hash = digest
+            cursor.executemany(plan.insert, rows)
+            cursor.execute(plan.set_hash, (prev_hash,))
+        finally:
+            cursor.close()
+        return list(range(last_seq - len(entries) + 1, last_seq + 1))
+
+
+_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
 @dataclass(frozen=True, slots=True)
-class _Statements:
-    advance: Executable
-    insert: Executable
-    set_hash: Executable
+class _Plan:
+    """The append statements in the driver's parameter style, and each column's bind
+    processing for this dialect."""
+
+    advance: str
+    insert: str
+    set_hash: str
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            values[name] if process is None else process(values[name])
+            for name, process in zip(_COLUMNS, self.processors, strict=True)
+        )
 
 
-@cache
-def _statements() -> _Statements:
-    """Built once: the audit hot path should not rebuild its three statements for
-    every batch."""
-    head = cast(Table, AuditChainHead.__table__)
-    return _Statements(
-        advance=update(head)
-        .where(head.c.id == 1)
-        .values(last_seq=head.c.last_seq + bindparam("n"))
-        .returning(head.c.last_seq, head.c.last_hash),
-        insert=insert(cast(Table, AuditRecord.__table__)),
-        set_hash=update(head).where(head.c.id == 1).values(last_hash=bindparam("h")),
-    )
+_PLANS: dict[tuple[str, str], _Plan] = {}
+
+
+def _plan(dialect: Dialect) -> _Plan:
+    key = (dialect.name, dialect.paramstyle)
+    plan = _PLANS.get(key)
+    if plan is None:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        records = cast(Table, AuditRecord.__table__)
+        plan = _PLANS[key] = _Plan(
+            advance=f"UPDATE audit_chain_head SET last_seq = last_seq + {mark} WHERE id = 1 "
+            "RETURNING last_seq, last_hash",
+            insert=f"INSERT INTO audit_records ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join([mark] * len(_COLUMNS))})",
+            set_hash=f"UPDATE audit_chain_head SET last_hash = {mark} WHERE id = 1",
+            processors=tuple(records.c[name].type.bind_processor(dialect) for name in _COLUMNS),
+        )
+    return plan
 
 
 @dataclass(frozen=True, slots=True)
