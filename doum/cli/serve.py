@@ -86,7 +86,7 @@ def serve(
             proxy_headers=True,
         )
         return
-    app = create_app(runtime=runtime, started=True, setup_token=token)
+    app = create_app(runtime=runtime, started=True, setup_token=token, freeze_gc=True)
     uvicorn.run(
         app,
         host=settings.server.host,

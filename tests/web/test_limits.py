@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+
+from doum.runtime import Runtime
 
 
 def test_attachment_uploads_may_exceed_the_json_limit(admin: TestClient) -> None:
@@ -24,3 +27,22 @@ def test_attachment_uploads_may_exceed_the_json_limit(admin: TestClient) -> None
     )
     assert too_big_json.status_code == 413
     assert too_big_json.json()["error"]["code"] == "input.body_too_large"
+
+
+def test_server_processes_freeze_start_up_objects(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`doum serve` (and the ASGI entry point) take what start-up built out of the
+    garbage collector's full passes; apps built for tests do not."""
+    import gc
+
+    from doum.web.app import create_app
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    with TestClient(create_app(runtime=runtime, freeze_gc=True)) as client:
+        assert client.get("/healthz").status_code == 200
+    assert calls == ["freeze"]
+    with TestClient(create_app(runtime=runtime)) as client:
+        assert client.get("/healthz").status_code == 200
+    assert calls == ["freeze"]
