@@ -206,23 +206,28 @@ async def _parse_sse(body: AsyncIterator[bytes]) -> AsyncIterator[ChatChunk]:
     async for data in body:
         lines = (pending + data).split(b"\n")
         pending = lines.pop()
-        merged: ChatChunk | None = None
-        for line in lines:
-            if not line.startswith(b"data:") or not (payload := line[5:].strip()):
-                continue
-            if payload == b"[DONE]":
-                if merged is not None:
-                    yield merged
-                return
-            chunk = _chunk(payload)
-            if chunk is not None:
-                merged = chunk if merged is None else _merge(merged, chunk)
+        merged, done = _read_lines(lines)
         if merged is not None:
             yield merged
-    if pending.startswith(b"data:") and (payload := pending[5:].strip()) != b"[DONE]":
+        if done:
+            return
+    merged, _ = _read_lines([pending])  # a last event without its blank line
+    if merged is not None:
+        yield merged
+
+
+def _read_lines(lines: list[bytes]) -> tuple[ChatChunk | None, bool]:
+    """The ``data:`` events of these lines as one chunk, and whether ``[DONE]`` came."""
+    merged: ChatChunk | None = None
+    for line in lines:
+        if not line.startswith(b"data:") or not (payload := line[5:].strip()):
+            continue
+        if payload == b"[DONE]":
+            return merged, True
         chunk = _chunk(payload)
         if chunk is not None:
-            yield chunk
+            merged = chunk if merged is None else _merge(merged, chunk)
+    return merged, False
 
 
 def _merge(first: ChatChunk, second: ChatChunk) -> ChatChunk:
