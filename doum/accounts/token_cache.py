@@ -6,11 +6,17 @@ with the streams for the process's one interpreter lock (bench.chat). Only succe
 look-ups are kept, keyed by the token's digest (never the plaintext). Revoking a token
 or changing a user through this process clears the cache at once; other processes (more
 ``--workers``, the CLI) are seen within ``ttl`` seconds.
+
+Concurrent checks of the same token share one database look-up (:meth:`resolve`): when
+an entry expires under load, hundreds of waiting calls would otherwise each start their
+own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from doum.accounts.api_tokens import TokenOwner
@@ -23,6 +29,8 @@ class TokenCache:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, TokenOwner]] = {}
+        self._lookups: dict[str, asyncio.Future[TokenOwner | None]] = {}
+        self._generation = 0
 
     @property
     def enabled(self) -> bool:
@@ -39,6 +47,35 @@ class TokenCache:
         if time.monotonic() >= until:
             del self._entries[key]
             return None
+        return owner
+
+    async def resolve(
+        self, plaintext: str, lookup: Callable[[], Awaitable[TokenOwner | None]]
+    ) -> TokenOwner | None:
+        """The token's owner from the cache, else from ``lookup`` (None: no such valid
+        token). Only the call that started a look-up gets its owner as ``stale`` (and so
+        records the token's use); the calls that joined it do not."""
+        cached = self.get(plaintext)
+        if cached is not None:
+            return cached
+        key = token_digest(plaintext)
+        running = self._lookups.get(key)
+        if running is not None:
+            # Shielded: a caller that goes away must not cancel the others' look-up.
+            owner = await asyncio.shield(running)
+            return None if owner is None else replace(owner, stale=False)
+        generation = self._generation
+        running = self._lookups[key] = asyncio.ensure_future(lookup())
+        try:
+            owner = await asyncio.shield(running)
+        finally:
+            if running.done():
+                self._lookups.pop(key, None)
+            else:  # this caller was cancelled: drop the entry once the look-up ends
+                running.add_done_callback(lambda _: self._lookups.pop(key, None))
+        if owner is not None and generation == self._generation:
+            # Not if the cache was cleared meanwhile (a revocation during the look-up).
+            self.put(plaintext, owner)
         return owner
 
     def put(self, plaintext: str, owner: TokenOwner) -> None:
@@ -61,6 +98,7 @@ class TokenCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._generation += 1
 
     def __len__(self) -> int:
         return len(self._entries)

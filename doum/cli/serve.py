@@ -33,9 +33,6 @@ def serve(
     from doum.web.app import create_app, setup_url, startup
 
     configure_logging(log_level)
-    # Hand the GIL between the event loop and the database/audit threads every 1 ms
-    # (default 5 ms): streaming latency is dominated by these handoffs under load.
-    sys.setswitchinterval(0.001)
     settings = get_settings()
     overrides: dict[str, object] = {}
     if host:
@@ -86,7 +83,7 @@ def serve(
             proxy_headers=True,
         )
         return
-    app = create_app(runtime=runtime, started=True, setup_token=token, freeze_gc=True)
+    app = create_app(runtime=runtime, started=True, setup_token=token, server_process=True)
     uvicorn.run(
         app,
         host=settings.server.host,

@@ -166,6 +166,7 @@ class OpenAICompatChatModel:
                     raise ModelError("model.upstream_error", model=name, status=response.status)
                 async for chunk in _parse_sse(response.content.iter_any()):
                     yield chunk
+                await _drain(response.content)
         except TimeoutError as error:
             raise ModelError("model.timeout", model=name) from error
         except aiohttp.ClientError as error:
@@ -194,6 +195,26 @@ class OpenAICompatChatModel:
 
     async def aclose(self) -> None:
         await self._sessions.aclose()
+
+
+DRAIN_SECONDS = 1.0
+
+
+async def _drain(body: aiohttp.StreamReader) -> None:
+    """Read what follows ``[DONE]``: servers such as vLLM send the body's closing chunk
+    separately, and a connection whose body was not read to the end cannot go back to
+    the pool. Without this every answer opened a new connection (a TLS handshake, for a
+    commercial API) to its model server. A server that sends more than that, or keeps
+    the body open, only costs its connection."""
+    if body.is_eof():
+        return
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            left = 64 * 1024
+            while left > 0 and (data := await body.readany()):
+                left -= len(data)
+    except TimeoutError:
+        pass
 
 
 async def _parse_sse(body: AsyncIterator[bytes]) -> AsyncIterator[ChatChunk]:

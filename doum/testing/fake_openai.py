@@ -39,11 +39,15 @@ class FakeOpenAIServer:
     interval: float = 0.0
     """Seconds between streamed pieces."""
     first_token_delay: float = 0.0
+    done_delay: float = 0.0
+    """Seconds between ``[DONE]`` and the end of the body."""
     responder: Responder = default_responder
     fail_status: int = 0
     """Answer every chat request with this HTTP status (0 = don't fail)."""
     model_ids: list[str] = field(default_factory=lambda: ["fake-model"])
     requests: list[dict[str, Any]] = field(default_factory=list)
+    clients: list[tuple[str, int]] = field(default_factory=list)
+    """The client address of each chat request: one per connection it came on."""
     api_key: str = ""
     host: str = "127.0.0.1"
     port: int = 0
@@ -71,6 +75,8 @@ class FakeOpenAIServer:
         payload = await request.json()
         with self._lock:
             self.requests.append(payload)
+            if request.client is not None:
+                self.clients.append((request.client.host, request.client.port))
         if not self._authorised(request):
             return JSONResponse({"error": {"message": "bad key"}}, status_code=401)
         if self.fail_status:
@@ -157,6 +163,9 @@ class FakeOpenAIServer:
                 }
             )
         yield b"data: [DONE]\n\n"
+        if self.done_delay:
+            # The body's closing chunk goes out on its own, as busy servers send it.
+            await asyncio.sleep(self.done_delay)
 
     def app(self) -> Starlette:
         return Starlette(

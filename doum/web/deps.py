@@ -109,12 +109,11 @@ async def authenticate(request: Request) -> Caller | None:
     caller: Caller | None = None
     if authorization.lower().startswith("bearer "):
         plaintext = authorization[7:].strip()
-        found = runtime.token_cache.get(plaintext)
+        found = await runtime.token_cache.resolve(
+            plaintext, lambda: run_in_threadpool(_from_token, runtime, plaintext)
+        )
         if found is None:
-            found = await run_in_threadpool(_from_token, runtime, plaintext)
-            if found is None:
-                raise Unauthenticated("auth.invalid_token")
-            runtime.token_cache.put(plaintext, found)
+            raise Unauthenticated("auth.invalid_token")
         principal, token_id, token_name = found.principal, found.token_id, found.token_name
         if found.stale:
             # Off the request path: the caller does not wait for this write.

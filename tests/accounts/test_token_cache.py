@@ -3,6 +3,7 @@ when a token or user changes through the server."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -91,6 +92,88 @@ def test_bounded_size(clock: Clock) -> None:
         cache.put(f"{TOKEN}{i}", owner())
     assert len(cache) == 3
     assert cache.get(f"{TOKEN}4") is not None and cache.get(f"{TOKEN}0") is None
+
+
+class Lookup:
+    """A database look-up that the test releases by hand."""
+
+    def __init__(self, result: TokenOwner | None) -> None:
+        self.result = result
+        self.calls = 0
+        self.release = asyncio.Event()
+
+    async def __call__(self) -> TokenOwner | None:
+        self.calls += 1
+        await self.release.wait()
+        return self.result
+
+
+def test_concurrent_checks_share_one_lookup() -> None:
+    asyncio.run(_concurrent_checks_share_one_lookup())
+
+
+async def _concurrent_checks_share_one_lookup() -> None:
+    cache = TokenCache(10)
+    lookup = Lookup(owner(stale=True))
+    waiting = [asyncio.create_task(cache.resolve(TOKEN, lookup)) for _ in range(50)]
+    await asyncio.sleep(0)
+    lookup.release.set()
+    found = await asyncio.gather(*waiting)
+    assert lookup.calls == 1, "an expired entry under load is looked up once, not 50 times"
+    assert [f.stale for f in found if f is not None].count(True) == 1, (
+        "only the call that looked up records the token's use"
+    )
+    assert all(f is not None and f.token_id == 7 for f in found)
+    assert await cache.resolve(TOKEN, lookup) is not None and lookup.calls == 1
+
+
+def test_unknown_token_is_not_cached() -> None:
+    asyncio.run(_unknown_token_is_not_cached())
+
+
+async def _unknown_token_is_not_cached() -> None:
+    cache = TokenCache(10)
+    lookup = Lookup(None)
+    lookup.release.set()
+    assert await cache.resolve(TOKEN, lookup) is None
+    assert await cache.resolve(TOKEN, lookup) is None
+    assert lookup.calls == 2 and len(cache) == 0
+
+
+def test_clearing_during_a_lookup_keeps_its_answer_out_of_the_cache() -> None:
+    asyncio.run(_clearing_during_a_lookup_keeps_its_answer_out_of_the_cache())
+
+
+async def _clearing_during_a_lookup_keeps_its_answer_out_of_the_cache() -> None:
+    """A revocation that lands while a look-up runs must not be undone by it."""
+    cache = TokenCache(10)
+    lookup = Lookup(owner())
+    pending = asyncio.create_task(cache.resolve(TOKEN, lookup))
+    await asyncio.sleep(0)
+    cache.clear()
+    lookup.release.set()
+    assert await pending is not None
+    assert len(cache) == 0
+
+
+def test_a_cancelled_caller_does_not_cancel_the_others() -> None:
+    asyncio.run(_a_cancelled_caller_does_not_cancel_the_others())
+
+
+async def _a_cancelled_caller_does_not_cancel_the_others() -> None:
+    cache = TokenCache(10)
+    lookup = Lookup(owner())
+    first = asyncio.create_task(cache.resolve(TOKEN, lookup))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(cache.resolve(TOKEN, lookup))
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.sleep(0)
+    lookup.release.set()
+    found = await second
+    assert found is not None and lookup.calls == 1
+    await asyncio.sleep(0)
+    assert cache._lookups == {}, "the finished look-up is forgotten"
 
 
 def test_deactivating_a_user_stops_their_token_at_once(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -154,6 +155,46 @@ def test_least_busy_balancing() -> None:
     assert [e.url for e in pool.order()] == ["http://r1/v1", "http://r2/v1", "http://r0/v1"]
     pool.mark_failure(pool.endpoints[1], "boom")
     assert pool.order()[-1].url == "http://r1/v1", "unhealthy replicas go last"
+
+
+def test_streams_reuse_the_upstream_connection() -> None:
+    """The fake, like vLLM, sends the body's closing chunk after ``[DONE]``: the relay
+    reads it, so the next answer goes out on the same kept-alive connection."""
+    with FakeOpenAIServer(tokens=3, done_delay=0.05) as server:
+        model = compat_model(server.base_url)
+
+        async def run() -> list[str]:
+            texts = []
+            for _ in range(3):
+                texts.append("".join([c.text async for c in model.stream(ask("안녕"))]))
+            await model.aclose()
+            return texts
+
+        texts = asyncio.run(run())
+    assert all(text == "tok tok tok " for text in texts)
+    assert len(server.clients) == 3
+    assert len(set(server.clients)) == 1, f"a new connection per answer: {server.clients}"
+
+
+def test_a_body_left_open_after_done_does_not_hold_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from doum.llm import openai_compat
+
+    monkeypatch.setattr(openai_compat, "DRAIN_SECONDS", 0.1)
+    with FakeOpenAIServer(tokens=2, done_delay=3) as server:
+        model = compat_model(server.base_url)
+
+        async def run() -> tuple[str, float]:
+            started = time.perf_counter()
+            text = "".join([c.text async for c in model.stream(ask("안녕"))])
+            elapsed = time.perf_counter() - started
+            await model.aclose()
+            return text, elapsed
+
+        text, elapsed = asyncio.run(run())
+    assert text == "tok tok "
+    assert elapsed < 1.5, "the drain gives up after DRAIN_SECONDS"
 
 
 def test_sse_events_of_one_read_are_relayed_as_one_chunk() -> None:

@@ -29,20 +29,23 @@ def test_attachment_uploads_may_exceed_the_json_limit(admin: TestClient) -> None
     assert too_big_json.json()["error"]["code"] == "input.body_too_large"
 
 
-def test_server_processes_freeze_start_up_objects(
+def test_server_processes_tune_themselves(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`doum serve` (and the ASGI entry point) take what start-up built out of the
-    garbage collector's full passes; apps built for tests do not."""
+    """`doum serve` (and the ASGI entry point, in each worker) take what start-up built
+    out of the garbage collector's full passes and shorten the GIL switch interval;
+    apps built for tests do not."""
     import gc
+    import sys
 
     from doum.web.app import create_app
 
-    calls: list[str] = []
+    calls: list[object] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    with TestClient(create_app(runtime=runtime, freeze_gc=True)) as client:
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: calls.append(seconds))
+    with TestClient(create_app(runtime=runtime, server_process=True)) as client:
         assert client.get("/healthz").status_code == 200
-    assert calls == ["freeze"]
+    assert calls == [0.001, "freeze"]
     with TestClient(create_app(runtime=runtime)) as client:
         assert client.get("/healthz").status_code == 200
-    assert calls == ["freeze"]
+    assert calls == [0.001, "freeze"]
