@@ -72,11 +72,16 @@ class TokenCache:
             if running.done():
                 self._lookups.pop(key, None)
             else:  # this caller was cancelled: drop the entry once the look-up ends
-                running.add_done_callback(lambda _: self._lookups.pop(key, None))
+                running.add_done_callback(lambda done: self._forget(key, done))
         if owner is not None and generation == self._generation:
             # Not if the cache was cleared meanwhile (a revocation during the look-up).
             self.put(plaintext, owner)
         return owner
+
+    def _forget(self, key: str, done: asyncio.Future[TokenOwner | None]) -> None:
+        self._lookups.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved: nobody may be left to see a failed look-up
 
     def put(self, plaintext: str, owner: TokenOwner) -> None:
         if not self.enabled:
