@@ -37,9 +37,11 @@ class TokenCache:
         return self.ttl > 0
 
     def get(self, plaintext: str) -> TokenOwner | None:
+        return self._get(token_digest(plaintext))
+
+    def _get(self, key: str) -> TokenOwner | None:
         if not self.enabled:
             return None
-        key = token_digest(plaintext)
         found = self._entries.get(key)
         if found is None:
             return None
@@ -55,10 +57,10 @@ class TokenCache:
         """The token's owner from the cache, else from ``lookup`` (None: no such valid
         token). Only the call that started a look-up gets its owner as ``stale`` (and so
         records the token's use); the calls that joined it do not."""
-        cached = self.get(plaintext)
+        key = token_digest(plaintext)
+        cached = self._get(key)
         if cached is not None:
             return cached
-        key = token_digest(plaintext)
         running = self._lookups.get(key)
         if running is not None:
             # Shielded: a caller that goes away must not cancel the others' look-up.
@@ -75,7 +77,7 @@ class TokenCache:
                 running.add_done_callback(lambda done: self._forget(key, done))
         if owner is not None and generation == self._generation:
             # Not if the cache was cleared meanwhile (a revocation during the look-up).
-            self.put(plaintext, owner)
+            self._put(key, owner)
         return owner
 
     def _forget(self, key: str, done: asyncio.Future[TokenOwner | None]) -> None:
@@ -84,6 +86,9 @@ class TokenCache:
             done.exception()  # retrieved: nobody may be left to see a failed look-up
 
     def put(self, plaintext: str, owner: TokenOwner) -> None:
+        self._put(token_digest(plaintext), owner)
+
+    def _put(self, key: str, owner: TokenOwner) -> None:
         if not self.enabled:
             return
         ttl = self.ttl
@@ -96,7 +101,7 @@ class TokenCache:
             self._evict()
         # A cached owner never asks for another last_used_at write: the first look-up
         # did, and the cache lives far shorter than the touch interval.
-        self._entries[token_digest(plaintext)] = (
+        self._entries[key] = (
             time.monotonic() + ttl,
             replace(owner, stale=False),
         )
