@@ -10,11 +10,15 @@ caller: the caller still continues only after its record is durable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from doum.audit.log import AuditContext, AuditEntry, AuditLog
 from doum.db import Database
@@ -29,7 +33,8 @@ class _Pending:
     entry: AuditEntry
     loop: asyncio.AbstractEventLoop | None = None
     future: asyncio.Future[None] | None = None
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event | None = None
+    """For a caller that waits in its thread (:meth:`AuditWriter.record_blocking`)."""
     error: BaseException | None = None
 
 
@@ -60,40 +65,43 @@ class AuditWriter:
 
     def record_blocking(self, *, context: AuditContext, **fields: Any) -> None:
         self._ensure_thread()
-        pending = _Pending(AuditEntry(context=context, **fields))
+        pending = _Pending(AuditEntry(context=context, **fields), done=threading.Event())
         self._queue.put(pending)
+        assert pending.done is not None
         pending.done.wait()
         if pending.error is not None:
             raise pending.error
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < MAX_BATCH:
+        connection = _WriterConnection(self._database.engine)
+        try:
+            while (batch := self._next_batch()) is not None:
+                error: BaseException | None = None
                 try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._queue.put(None)
-                    break
-                batch.append(item)
-            error: BaseException | None = None
+                    connection.append(self._log, [pending.entry for pending in batch])
+                except Exception as exc:  # reported to every waiting caller
+                    logger.exception("audit batch failed", extra={"records": len(batch)})
+                    error = exc
+                _wake(batch, error)
+        finally:
+            connection.close()
+
+    def _next_batch(self) -> list[_Pending] | None:
+        """Whatever is waiting, up to MAX_BATCH (None: the writer is closing)."""
+        first = self._queue.get()
+        if first is None:
+            return None
+        batch = [first]
+        while len(batch) < MAX_BATCH:
             try:
-                # A Core connection, not an ORM session: this runs for every chat turn.
-                with self._database.engine.begin() as connection:
-                    self._log.append(connection, [pending.entry for pending in batch])
-            except Exception as exc:  # reported to every waiting caller
-                logger.exception("audit batch failed", extra={"records": len(batch)})
-                error = exc
-            for pending in batch:
-                pending.error = error
-                pending.done.set()
-                if pending.loop is not None and pending.future is not None:
-                    pending.loop.call_soon_threadsafe(_resolve, pending.future, error)
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)
+                break
+            batch.append(item)
+        return batch
 
     def close(self) -> None:
         with self._lock:
@@ -103,10 +111,88 @@ class AuditWriter:
             self._thread = None
 
 
-def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
+class _WriterConnection:
+    """The writer thread's own driver connection, kept between batches.
+
+    A batch is one transaction straight on the driver: checking a connection out of
+    SQLAlchemy's pool and running its transaction events cost about 240 µs per batch
+    (on SQLite, 330 against 90 µs of CPU for a one-record batch), and under a steady
+    load most batches hold one or two records. A connection that the database dropped
+    (a PostgreSQL restart) is replaced, and the batch retried once: nothing of it was
+    committed.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._raw: PoolProxiedConnection | None = None
+
+    def append(self, log: AuditLog, entries: list[AuditEntry]) -> None:
+        for attempt in (1, 2):
+            raw = self._raw or self._engine.raw_connection()
+            self._raw = raw
+            try:
+                self._write(raw, log, entries)
+                return
+            except Exception as error:
+                disconnected = self._discard(raw, error)
+                if attempt == 2 or not disconnected:
+                    raise
+
+    def _write(self, raw: PoolProxiedConnection, log: AuditLog, entries: list[AuditEntry]) -> None:
+        dialect = self._engine.dialect
+        dbapi_connection = raw.dbapi_connection
+        assert dbapi_connection is not None
+        if dialect.name == "sqlite":
+            # The write lock first (as every doum write transaction on SQLite does).
+            dbapi_connection.cursor().execute("BEGIN IMMEDIATE")
+        log.append_to(dbapi_connection, dialect, entries)
+        dbapi_connection.commit()
+
+    def _discard(self, raw: PoolProxiedConnection, error: Exception) -> bool:
+        """Roll back and drop the connection; whether the database had dropped it."""
+        self._raw = None
+        dbapi_connection = raw.dbapi_connection
+        disconnected = isinstance(
+            error, self._engine.dialect.loaded_dbapi.Error
+        ) and self._engine.dialect.is_disconnect(error, dbapi_connection, None)  # type: ignore[arg-type]
+        try:
+            if dbapi_connection is not None and not disconnected:
+                dbapi_connection.rollback()
+                raw.close()
+                return False
+        except Exception:
+            logger.warning("audit connection could not roll back", exc_info=True)
+        raw.invalidate()
+        raw.close()
+        return disconnected
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
+
+
+def _wake(batch: list[_Pending], error: BaseException | None) -> None:
+    """Tell every caller of a batch: one wake-up of each event loop, not one per record
+    (each is a write to the loop's self-pipe)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for pending in batch:
+        pending.error = error
+        if pending.done is not None:
+            pending.done.set()
+        if pending.loop is not None and pending.future is not None:
+            by_loop.setdefault(pending.loop, []).append(pending.future)
+    for loop, futures in by_loop.items():
+        # RuntimeError: that loop has closed, so nobody is waiting any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_resolve, futures, error)
+
+
+def _resolve(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
+    for future in futures:
+        if future.done():
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)

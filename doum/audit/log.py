@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session
 
 from doum.accounts.principal import Principal
@@ -90,8 +91,16 @@ class AuditLog:
         through the columns' own bind processing, so rows are stored exactly as the ORM
         stores them.
         """
-        plan = _plan(connection.dialect)
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None
+        return self.append_to(dbapi_connection, connection.dialect, entries)
+
+    def append_to(
+        self, dbapi_connection: DBAPIConnection, dialect: Dialect, entries: list[AuditEntry]
+    ) -> list[int]:
+        """:meth:`append`, on a driver connection in a transaction (the caller commits)."""
+        plan = _plan(dialect)
+        cursor = dbapi_connection.cursor()
         try:
             # Taking the write lock first (SQLite) / the row lock (PostgreSQL) makes
             # concurrent appends queue here instead of reading the same previous hash.

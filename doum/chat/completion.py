@@ -9,7 +9,7 @@ the audit write adds no time to the first token unless it is slower than the mod
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +89,7 @@ class Completion:
             details=details,
         )
 
-    async def chunks(self) -> AsyncIterator[ChatChunk]:
+    async def chunks(self) -> AsyncGenerator[ChatChunk, None]:
         audit_task = asyncio.ensure_future(self._audit_prompt())
         self.stream = self.runtime.gateway.stream(self.request, self.route)
         upstream = aiter(self.stream)

@@ -10,10 +10,12 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from doum import __version__
 from doum.accounts.ratelimit import make_rate_limiter
@@ -21,8 +23,14 @@ from doum.accounts.setup import issue_setup_token, needs_setup
 from doum.config import Settings, get_settings
 from doum.config.secrets import secret_key
 from doum.runtime import Runtime
+from doum.web.completions import PATH as COMPLETIONS_PATH
+from doum.web.completions import ChatCompletions, openapi_operation
 from doum.web.errors import install_error_handlers
-from doum.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from doum.web.middleware import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    security_headers,
+)
 from doum.web.routes import ROUTERS
 
 logger = logging.getLogger(__name__)
@@ -73,6 +81,39 @@ def _tune_server_process() -> None:
     gc.freeze()
 
 
+class DoumApp(FastAPI):
+    """FastAPI, with ``/v1/chat/completions`` served ahead of the middleware stack
+    (:mod:`doum.web.completions` says why) and documented with the routes."""
+
+    completions: ChatCompletions
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return _Dispatch(super().build_middleware_stack(), self.completions)
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            schema = super().openapi()
+            operation, components = openapi_operation()
+            schema["paths"][COMPLETIONS_PATH] = {"post": operation}
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(components)
+        return self.openapi_schema or {}
+
+
+class _Dispatch:
+    def __init__(self, app: ASGIApp, completions: ChatCompletions) -> None:
+        self.app = app
+        self.completions = completions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            if path == COMPLETIONS_PATH or (root and path == root + COMPLETIONS_PATH):
+                await self.completions(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -80,7 +121,7 @@ def create_app(
     started: bool = False,
     setup_token: str | None = None,
     server_process: bool = False,
-) -> FastAPI:
+) -> DoumApp:
     """``started=True`` means the caller (``doum serve``) already ran :func:`startup`
     and holds the setup token, if any. ``server_process`` is for server processes
     (not tests, which build many apps in one process): see :func:`_tune_server_process`.
@@ -122,7 +163,7 @@ def create_app(
     effective = settings or (runtime.settings if runtime else None)
     server = (effective or get_settings()).server
     telemetry = server.opentelemetry
-    app = FastAPI(
+    app = DoumApp(
         telemetry={
             "tracing": telemetry,
             "metrics": telemetry,
@@ -145,5 +186,9 @@ def create_app(
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=server.max_body_bytes, upload_bytes=server.max_upload_bytes
     )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=server.public_url.startswith("https://"))
+    hsts = server.public_url.startswith("https://")
+    app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
+    app.completions = ChatCompletions(
+        max_body_bytes=server.max_body_bytes, headers=security_headers(hsts=hsts)
+    )
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,6 +62,23 @@ def _openai_type(status: int) -> str:
     }.get(status, "api_error")
 
 
+def validation_response(request: Request, problems: Sequence[Any]) -> Response:
+    """A body that is not JSON (400 ``input.malformed_json``) or does not fit the schema
+    (422 ``input.invalid``, naming up to five problems in Korean)."""
+    if any(p.get("type") == "json_invalid" for p in problems):
+        code = "input.malformed_json"
+        return error_response(request, 400, code, message_for(code))
+    detail = "; ".join(_describe(p) for p in problems[:5])
+    return error_response(
+        request, 422, "input.invalid", message_for("input.invalid", detail=detail)
+    )
+
+
+def unexpected_response(request: Request) -> Response:
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    return error_response(request, 500, "internal.error", message_for("internal.error"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DoumError)
     async def _doum_error(request: Request, error: DoumError) -> Response:
@@ -69,14 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> Response:
-        problems = error.errors()
-        if any(p.get("type") == "json_invalid" for p in problems):
-            code = "input.malformed_json"
-            return error_response(request, 400, code, message_for(code))
-        detail = "; ".join(_describe(p) for p in problems[:5])
-        return error_response(
-            request, 422, "input.invalid", message_for("input.invalid", detail=detail)
-        )
+        return validation_response(request, error.errors())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
@@ -87,8 +99,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
-        logger.exception("unhandled error", extra={"path": request.url.path})
-        return error_response(request, 500, "internal.error", message_for("internal.error"))
+        return unexpected_response(request)
 
 
 def _describe(problem: dict[str, object]) -> str:

@@ -186,3 +186,24 @@ def test_group_commit_writer_keeps_the_chain(chain: Database) -> None:
     assert [r.seq for r in rows] == list(range(1, 71))
     assert rows[-1].occurred_at.tzinfo is not None and rows[-1].occurred_at <= utcnow()
     assert {r.actor for r in rows[10:]} == {f"u{i}" for i in range(60)}
+
+
+def test_writer_replaces_a_connection_the_database_dropped(chain: Database) -> None:
+    """The writer keeps its own driver connection between batches; when the database
+    drops it (a restart), the batch goes through on a new one, and the chain holds."""
+    from doum.audit.batch import _WriterConnection
+    from doum.audit.log import AuditEntry
+
+    log = AuditLog(KEY)
+    entry = AuditEntry(context=AuditContext(actor="kim", ip="10.0.0.3"), action="api.chat_prompt")
+    connection = _WriterConnection(chain.engine)
+    connection.append(log, [entry])
+    dropped = connection._raw
+    assert dropped is not None and dropped.dbapi_connection is not None
+    dropped.dbapi_connection.close()
+    connection.append(log, [entry, entry])
+    assert connection._raw is not dropped
+    connection.close()
+    assert problems(chain) == []
+    with chain.reader() as session:
+        assert verify_chain(session, KEY).last_seq == 13

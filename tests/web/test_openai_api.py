@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -209,3 +211,78 @@ def test_unavailable_model_is_a_503(api: TestClient) -> None:
     )
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "model.unavailable"
+
+
+def test_a_client_that_leaves_stops_the_answer(live_server: LiveServer, token: str) -> None:
+    """The upstream generation stops and the answer is audited as stopped, with the part
+    that was sent (the server's `send` alone would not notice the client going)."""
+    ScriptedChatModel.script = lambda request: " ".join(f"단어{i}" for i in range(300))
+    ScriptedChatModel.delay = 0.01
+    events = 0
+    with (
+        httpx.Client(trust_env=False, timeout=10) as client,
+        client.stream(
+            "POST",
+            live_server.url + "/v1/chat/completions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "model": "scripted",
+                "stream": True,
+                "messages": [{"role": "user", "content": "길게"}],
+            },
+        ) as response,
+    ):
+        assert response.status_code == 200
+        for line in response.iter_lines():
+            events += line.startswith("data:")
+            if events >= 3:
+                break  # the connection closes
+    runtime = live_server.runtime
+    deadline = time.time() + 5
+    answer = None
+    while answer is None and time.time() < deadline:
+        with runtime.database.reader() as session:
+            answer = session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "api.chat_answer")
+            ).one_or_none()
+        time.sleep(0.05)
+    assert answer is not None, "the answer was not audited"
+    assert answer.outcome == "stopped"
+    text = json.loads(answer.details)["text"]
+    assert text.startswith("단어0 단어1 단어2") and len(text.split()) < 300
+
+
+def test_the_endpoint_answers_like_every_route(api: TestClient) -> None:
+    """Served ahead of the framework, it still refuses other methods and chunked bodies
+    over the limit in Korean, sends the security headers, and is documented."""
+    response = api.get("/v1/chat/completions")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "route.method_not_allowed"
+    assert "허용되지 않는" in response.json()["error"]["message"]
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b" " * 65536
+
+    response = api.post(
+        "/v1/chat/completions", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "input.body_too_large"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+    ScriptedChatModel.script = lambda request: "네"
+    response = api.post(
+        "/v1/chat/completions",
+        json={"model": "scripted", "stream": True, "messages": [{"role": "user", "content": "x"}]},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["x-doum-model"] == "scripted"
+
+    paths = api.get("/api/openapi.json").json()["paths"]
+    operation = paths["/v1/chat/completions"]["post"]
+    reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schemas = api.get("/api/openapi.json").json()["components"]["schemas"]
+    assert reference.rsplit("/", 1)[1] in schemas and "InMessage" in schemas
