@@ -164,9 +164,15 @@ class OpenAICompatChatModel:
                 if response.status >= 400:
                     await response.read()
                     raise ModelError("model.upstream_error", model=name, status=response.status)
-                async for chunk in _parse_sse(response.content.iter_any()):
+                # Read by hand rather than through a parsing generator: this loop runs
+                # once per token of every answer, and each generator layer costs.
+                events, body = EventDecoder(), response.content
+                while not events.done and (data := await body.readany()):
+                    if (chunk := events.feed(data)) is not None:
+                        yield chunk
+                if (chunk := events.end()) is not None:
                     yield chunk
-                await _drain(response.content)
+                await _drain(body)
         except TimeoutError as error:
             raise ModelError("model.timeout", model=name) from error
         except aiohttp.ClientError as error:
@@ -217,24 +223,36 @@ async def _drain(body: aiohttp.StreamReader) -> None:
         pass
 
 
-async def _parse_sse(body: AsyncIterator[bytes]) -> AsyncIterator[ChatChunk]:
-    """Chunks of an SSE body: one per network read, holding every event in that read.
+class EventDecoder:
+    """The SSE ``data:`` events of a streamed body, fed as it arrives.
 
-    Under load several tokens arrive together; relaying them as one chunk (one write to
-    the client) instead of one each keeps the relay's cost per read, not per token.
+    :meth:`feed` returns one chunk per network read, holding every event in that read:
+    under load several tokens arrive together, and relaying them as one chunk (one write
+    to the client) instead of one each keeps the relay's cost per read, not per token.
     """
-    pending = b""
-    async for data in body:
-        lines = (pending + data).split(b"\n")
-        pending = lines.pop()
-        merged, done = _read_lines(lines)
-        if merged is not None:
-            yield merged
-        if done:
-            return
-    merged, _ = _read_lines([pending])  # a last event without its blank line
-    if merged is not None:
-        yield merged
+
+    __slots__ = ("_pending", "done")
+
+    def __init__(self) -> None:
+        self.done = False
+        """``[DONE]`` has come: what follows is ignored."""
+        self._pending = b""
+
+    def feed(self, data: bytes) -> ChatChunk | None:
+        if self.done:
+            return None
+        lines = (self._pending + data).split(b"\n") if self._pending else data.split(b"\n")
+        self._pending = lines.pop()
+        merged, self.done = _read_lines(lines)
+        return merged
+
+    def end(self) -> ChatChunk | None:
+        """A last event that came without its blank line."""
+        if self.done or not self._pending:
+            return None
+        merged, self.done = _read_lines([self._pending])
+        self._pending = b""
+        return merged
 
 
 def _read_lines(lines: list[bytes]) -> tuple[ChatChunk | None, bool]:

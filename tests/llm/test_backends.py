@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,7 +14,6 @@ from doum.config.llm import EndpointConfig, ModelConfig
 from doum.llm.embedded import EmbeddedChatModel, packaged_demo_gguf
 from doum.llm.errors import ModelError
 from doum.llm.openai_compat import OpenAICompatChatModel
-from doum.llm.types import ChatChunk
 from doum.testing.fake_openai import FakeOpenAIServer
 from doum.testing.scripted import ScriptedChatModel
 from tests.llm.contract import ChatModelContract, ask, collect
@@ -198,7 +197,7 @@ def test_a_body_left_open_after_done_does_not_hold_the_answer(
 
 
 def test_sse_events_of_one_read_are_relayed_as_one_chunk() -> None:
-    from doum.llm.openai_compat import _parse_sse
+    from doum.llm.openai_compat import EventDecoder
 
     def event(text: str = "", finish: str | None = None, usage: bool = False) -> bytes:
         body: dict[str, object] = {
@@ -215,14 +214,13 @@ def test_sse_events_of_one_read_are_relayed_as_one_chunk() -> None:
         b"data: [DONE]\n\n" + event("after done"),
     ]
 
-    async def body() -> AsyncIterator[bytes]:
-        for data in reads:
-            yield data
-
-    async def run() -> list[ChatChunk]:
-        return [chunk async for chunk in _parse_sse(body())]
-
-    chunks = asyncio.run(run())
+    events = EventDecoder()
+    chunks = [chunk for data in reads if (chunk := events.feed(data)) is not None]
+    assert events.done and events.end() is None
     assert [c.text for c in chunks] == ["안", "녕하", "세요"]
     assert chunks[-1].finish_reason == "stop"
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 4
+    unterminated = EventDecoder()
+    assert unterminated.feed(event("끝")[:-2]) is None
+    last = unterminated.end()
+    assert last is not None and last.text == "끝"
