@@ -166,13 +166,13 @@ class OpenAICompatChatModel:
                     raise ModelError("model.upstream_error", model=name, status=response.status)
                 # Read by hand rather than through a parsing generator: this loop runs
                 # once per token of every answer, and each generator layer costs.
-                events, body = EventDecoder(), response.content
-                while not events.done and (data := await body.readany()):
-                    if (chunk := events.feed(data)) is not None:
-                        yield chunk
-                if (chunk := events.end()) is not None:
-                    yield chunk
-                await _drain(body)
+                events, content = EventDecoder(), response.content
+                while not events.done and (data := await content.readany()):
+                    if (event := events.feed(data)) is not None:
+                        yield event
+                if (event := events.end()) is not None:
+                    yield event
+                await _drain(content)
         except TimeoutError as error:
             raise ModelError("model.timeout", model=name) from error
         except aiohttp.ClientError as error:

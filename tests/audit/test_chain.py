@@ -207,3 +207,52 @@ def test_writer_replaces_a_connection_the_database_dropped(chain: Database) -> N
     assert problems(chain) == []
     with chain.reader() as session:
         assert verify_chain(session, KEY).last_seq == 13
+
+
+def test_appends_from_the_event_loop_never_wait_for_the_sqlite_lock(
+    chain: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a record from the event loop is appended inline when the write lock is
+    free. When another writer holds it, the record goes to the writer thread, and the
+    loop goes on meanwhile; the WAL is checkpointed by the thread, not inline."""
+    import asyncio
+    import sqlite3
+
+    from doum.audit.batch import AuditWriter, _InlineSQLite, _WriterConnection
+
+    if not chain.is_sqlite:
+        pytest.skip("inline appends are for SQLite; PostgreSQL always uses the writer thread")
+    checkpoints: list[bool] = []
+    monkeypatch.setattr(_InlineSQLite, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(_WriterConnection, "checkpoint", lambda self: checkpoints.append(True))
+    writer = AuditWriter(chain, AuditLog(KEY))
+    context = AuditContext(actor="kim", ip="10.0.0.4")
+
+    async def scenario() -> list[str]:
+        events = []
+        await writer.record(context=context, action="api.chat_prompt")
+        events.append(f"inline, no thread: {writer._thread is None}")
+        await writer.record(context=context, action="api.chat_answer")
+        events.append(f"checkpoint asked of a thread: {writer._thread is not None}")
+        holder = sqlite3.connect(chain.engine.url.database or "", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process writing
+        waiting = asyncio.ensure_future(writer.record(context=context, action="login"))
+        await asyncio.sleep(0.2)
+        events.append(f"loop free, record waiting: {not waiting.done()}")
+        holder.execute("COMMIT")
+        holder.close()
+        await asyncio.wait_for(waiting, 10)
+        events.append("record committed")
+        return events
+
+    assert asyncio.run(scenario()) == [
+        "inline, no thread: True",
+        "checkpoint asked of a thread: True",
+        "loop free, record waiting: True",
+        "record committed",
+    ]
+    writer.close()
+    assert checkpoints == [True], "the thread checkpoints after CHECKPOINT_EVERY appends"
+    assert problems(chain) == []
+    with chain.reader() as session:
+        assert verify_chain(session, KEY).last_seq == 13
