@@ -13,7 +13,7 @@ Both paths are warmed first with one round at full concurrency (``--warmup``), s
 doum's upstream connection pool is open as it is on a running server.
 
     python -m bench.chat [--concurrency 300] [--tokens 200] [--interval 0.04]
-        [--ramp 1] [--workers 1] [--warmup N]
+        [--ramp 1] [--workers 1] [--warmup N] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -237,6 +237,10 @@ def _run(coro: Any) -> Any:
         return asyncio.run(coro)
 
 
+def _listing(values: list[float]) -> str:
+    return ", ".join(f"{value:.1f}" for value in values)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.chat", description=__doc__)
     parser.add_argument("--concurrency", type=int, default=300)
@@ -249,6 +253,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="streams through each path before measuring (default: --concurrency; 0: cold)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measured rounds per path, alternating; their requests are pooled",
     )
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--out", default=None)
@@ -289,8 +299,14 @@ def main(argv: list[str] | None = None) -> int:
                     args.ramp,
                 )
             )
-            direct = summarise(
-                _run(
+            # Rounds alternate (direct, through doum, direct, ...) so that both paths
+            # see the same machine; their results are pooled.
+            direct_runs: list[dict[str, Any]] = []
+            through_runs: list[dict[str, Any]] = []
+            round_p95: list[tuple[float, float]] = []
+            server_cpu = backend_cpu = 0.0
+            for _ in range(args.rounds):
+                direct_run = _run(
                     load(
                         backend_url + "/chat/completions",
                         {},
@@ -299,10 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                         args.ramp,
                     )
                 )
-            )
-            cpu_before = cpu_seconds_of(server.pid), cpu_seconds_of(backend.pid)
-            through = summarise(
-                _run(
+                cpu_before = cpu_seconds_of(server.pid), cpu_seconds_of(backend.pid)
+                through_run = _run(
                     load(
                         doum_url + "/v1/chat/completions",
                         {"Authorization": f"Bearer {token}"},
@@ -311,9 +325,17 @@ def main(argv: list[str] | None = None) -> int:
                         args.ramp,
                     )
                 )
-            )
-            server_cpu = cpu_seconds_of(server.pid) - cpu_before[0]
-            backend_cpu = cpu_seconds_of(backend.pid) - cpu_before[1]
+                server_cpu += (cpu_seconds_of(server.pid) - cpu_before[0]) / args.rounds
+                backend_cpu += (cpu_seconds_of(backend.pid) - cpu_before[1]) / args.rounds
+                direct_runs += direct_run
+                through_runs += through_run
+                round_p95.append(
+                    (
+                        summarise(through_run)["ttft_p95_ms"],
+                        summarise(direct_run)["ttft_p95_ms"],
+                    )
+                )
+            direct, through = summarise(direct_runs), summarise(through_runs)
             rss = peak_rss_of(server.pid)
     finally:
         for process in (server, backend):
@@ -323,9 +345,11 @@ def main(argv: list[str] | None = None) -> int:
 
     added_p50 = through["ttft_p50_ms"] - direct["ttft_p50_ms"]
     added_p95 = through["ttft_p95_ms"] - direct["ttft_p95_ms"]
+    added_by_round = [through_p95 - direct_p95 for through_p95, direct_p95 in round_p95]
+    rounds = f", {args.rounds} rounds pooled" if args.rounds > 1 else ""
     print_table(
         f"{args.concurrency} concurrent streams × {args.tokens} tokens @ {args.interval * 1000:.0f} ms"
-        f" (ramp {args.ramp:g} s, doum workers {args.workers})",
+        f" (ramp {args.ramp:g} s, doum workers {args.workers}{rounds})",
         ["path", "requests", "errors", "TTFT p50 ms", "TTFT p95 ms", "tokens/stream"],
         [
             [
@@ -355,10 +379,15 @@ def main(argv: list[str] | None = None) -> int:
         [
             ["added TTFT p50 (ms)", added_p50, "-"],
             ["added TTFT p95 (ms)", added_p95, "≤ 10"],
+            *(
+                [["added TTFT p95 by round (ms)", _listing(added_by_round), "-"]]
+                if args.rounds > 1
+                else []
+            ),
             ["TTFT p95 ratio (doum / direct)", ratio, "-"],
             ["server peak RSS (MiB)", rss, "≤ 1024"],
-            ["server CPU s, through run", server_cpu, "-"],
-            ["fake backend CPU s, through run", backend_cpu, "-"],
+            ["server CPU s per through run", server_cpu, "-"],
+            ["fake backend CPU s per through run", backend_cpu, "-"],
             ["errors", through["errors"], "0"],
         ],
     )
@@ -368,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         "through_doum": through,
         "added_ttft_p50_ms": added_p50,
         "added_ttft_p95_ms": added_p95,
+        "added_ttft_p95_ms_by_round": added_by_round,
         "ttft_p95_ratio": ratio,
         "server_peak_rss_mib": rss,
         "server_cpu_seconds": server_cpu,

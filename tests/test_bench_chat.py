@@ -53,8 +53,11 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
     out = tmp_path / "chat.json"
     args = ["--concurrency", "4", "--tokens", "3", "--interval", "0.005", "--ramp", "0.1"]
+    args += ["--rounds", "2"]
     assert main([*args, "--skip-embedded", "--out", str(out)]) == 0
     results = json.loads(out.read_text())
     assert results["through_doum"]["errors"] == 0 and results["direct"]["errors"] == 0
     assert results["through_doum"]["tokens_per_stream"] == 3.0
+    assert results["through_doum"]["requests"] == 8, "two rounds of four, pooled"
+    assert len(results["added_ttft_p95_ms_by_round"]) == 2
     assert results["server_peak_rss_mib"] > 0

@@ -33,8 +33,8 @@ def test_server_processes_tune_themselves(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`doum serve` (and the ASGI entry point, in each worker) take what start-up built
-    out of the garbage collector's full passes and shorten the GIL switch interval;
-    apps built for tests do not."""
+    out of the garbage collector's full passes, make those passes rarer and shorten the
+    GIL switch interval; apps built for tests do not."""
     import gc
     import sys
 
@@ -43,9 +43,11 @@ def test_server_processes_tune_themselves(
     calls: list[object] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: calls.append(seconds))
+    monkeypatch.setattr(gc, "set_threshold", lambda *limits: calls.append(limits))
+    young, middle, _ = gc.get_threshold()
     with TestClient(create_app(runtime=runtime, server_process=True)) as client:
         assert client.get("/healthz").status_code == 200
-    assert calls == [0.001, "freeze"]
+    assert calls == [0.001, "freeze", (young, middle, 100)]
     with TestClient(create_app(runtime=runtime)) as client:
         assert client.get("/healthz").status_code == 200
-    assert calls == [0.001, "freeze"]
+    assert calls == [0.001, "freeze", (young, middle, 100)]
