@@ -35,7 +35,7 @@ from doum.messages import message_for
 from doum.runtime import Runtime
 from doum.web.deps import Caller, current_caller, get_runtime
 from doum.web.errors import error_response, unexpected_response, validation_response
-from doum.web.middleware import send_too_large, with_headers
+from doum.web.middleware import BodyTooLarge, limit_body, send_too_large, with_headers
 from doum.web.sse import SSE_HEADERS
 
 PATH = "/v1/chat/completions"
@@ -135,10 +135,6 @@ def openapi_operation() -> tuple[dict[str, Any], dict[str, Any]]:
     return operation, components
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class ChatCompletions:
     """The endpoint, as an ASGI application."""
 
@@ -148,14 +144,14 @@ class ChatCompletions:
         """Sent with every response (the security headers)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, self._limited(scope, receive))
+        request = Request(scope, limit_body(scope, receive, self.max_body_bytes))
         started: list[bool] = []
         try:
             if scope["method"] != "POST":
                 await self._error(request, send, 405, "route.method_not_allowed")
                 return
             await self._serve(request, receive, send, started)
-        except _BodyTooLarge:
+        except BodyTooLarge:
             await send_too_large(scope, with_headers(send, self.headers), self.max_body_bytes)
         except DoumError as error:
             if started:
@@ -174,24 +170,6 @@ class ChatCompletions:
     async def _error(self, request: Request, send: Send, status: int, code: str) -> None:
         response = error_response(request, status, code, message_for(code, detail=""))
         await response(request.scope, request.receive, with_headers(send, self.headers))
-
-    def _limited(self, scope: Scope, receive: Receive) -> Receive:
-        limit = self.max_body_bytes
-        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            if declared is not None and declared.isdigit() and int(declared) > limit:
-                raise _BodyTooLarge
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge
-            return message
-
-        return limited
 
     async def _serve(
         self, request: Request, receive: Receive, send: Send, started: list[bool]

@@ -43,21 +43,10 @@ class BodyLimitMiddleware:
         path: str = scope.get("path", "")
         is_upload = path.startswith(self.upload_prefixes) or path.endswith(self.upload_suffixes)
         limit = self.upload_bytes if is_upload else self.max_bytes
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declares_more_than(scope, limit):
             await send_too_large(scope, send, limit)
             return
-        received = 0
         responded = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge
-            return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal responded
@@ -66,14 +55,39 @@ class BodyLimitMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
+            await self.app(scope, limit_body(scope, receive, limit), tracking_send)
+        except BodyTooLarge:
             if not responded:
                 await send_too_large(scope, send, limit)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """The request's body is over the limit (answer with :func:`send_too_large`)."""
+
+
+def declares_more_than(scope: Scope, limit: int) -> bool:
+    declared = dict(scope.get("headers") or []).get(b"content-length")
+    return declared is not None and declared.isdigit() and int(declared) > limit
+
+
+def limit_body(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """``receive``, raising :class:`BodyTooLarge` when the body is over ``limit`` bytes,
+    whether the client declares a Content-Length or streams chunks."""
+    declared_over = declares_more_than(scope, limit)
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        if declared_over:
+            raise BodyTooLarge
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return limited
 
 
 def _size(limit: int) -> str:
