@@ -241,7 +241,8 @@ def _usage(completion: Completion) -> dict[str, int]:
 
 
 async def _answer(completion: Completion) -> dict[str, Any]:
-    text = "".join([chunk.text async for chunk in completion.chunks()])
+    async with aclosing(completion.chunks()) as chunks:  # closed at once if cancelled
+        text = "".join([chunk.text async for chunk in chunks])
     stream = completion.stream
     assert stream is not None
     return {

@@ -237,7 +237,29 @@ def test_a_client_that_leaves_stops_the_answer(live_server: LiveServer, token: s
             events += line.startswith("data:")
             if events >= 3:
                 break  # the connection closes
-    runtime = live_server.runtime
+    text = _stopped_answer(live_server.runtime)
+    assert text.startswith("단어0 단어1 단어2") and len(text.split()) < 300
+
+
+def test_a_client_that_gives_up_on_a_whole_answer_stops_it(
+    live_server: LiveServer, token: str
+) -> None:
+    ScriptedChatModel.script = lambda request: " ".join(f"단어{i}" for i in range(300))
+    ScriptedChatModel.delay = 0.01
+    with (
+        httpx.Client(trust_env=False, timeout=0.5) as client,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        client.post(
+            live_server.url + "/v1/chat/completions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"model": "scripted", "messages": [{"role": "user", "content": "길게"}]},
+        )
+    assert len(_stopped_answer(live_server.runtime).split()) < 300
+
+
+def _stopped_answer(runtime: Runtime) -> str:
+    """The text of the one API answer, once it is audited; it must have stopped."""
     deadline = time.time() + 5
     answer = None
     while answer is None and time.time() < deadline:
@@ -248,8 +270,7 @@ def test_a_client_that_leaves_stops_the_answer(live_server: LiveServer, token: s
         time.sleep(0.05)
     assert answer is not None, "the answer was not audited"
     assert answer.outcome == "stopped"
-    text = json.loads(answer.details)["text"]
-    assert text.startswith("단어0 단어1 단어2") and len(text.split()) < 300
+    return str(json.loads(answer.details)["text"])
 
 
 def test_the_endpoint_answers_like_every_route(api: TestClient) -> None:
