@@ -90,6 +90,35 @@ def test_api_keys_from_env_or_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert read_api_key(env="SITE_KEY") == "from-env"
     assert read_api_key(env="MISSING", file=str(key_file)) == "from-file"
     assert read_api_key() == ""
+    assert read_api_key(file=str(tmp_path / "missing")) == ""
+    assert read_api_key(file=str(tmp_path)) == "", "a directory is not a key file"
+
+
+def test_a_key_file_is_read_again_only_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read per upstream request: cached by the file's identity, so rotating the key
+    (rewriting the file, or replacing it) applies to the next request."""
+    import os
+
+    reads: list[Path] = []
+    read_text = Path.read_text
+    monkeypatch.setattr(
+        Path, "read_text", lambda self, *a, **k: reads.append(self) or read_text(self, *a, **k)
+    )
+    key_file = tmp_path / "key"
+    key_file.write_text("first-key\n")
+    assert [read_api_key(file=str(key_file)) for _ in range(3)] == ["first-key"] * 3
+    assert len(reads) == 1
+    key_file.write_text("second-key\n")
+    os.utime(key_file, ns=(1, 1))  # rewritten: another time and size
+    assert read_api_key(file=str(key_file)) == "second-key"
+    replacement = tmp_path / "key.new"
+    replacement.write_text("third-key!\n")
+    os.utime(replacement, ns=(1, 1))
+    replacement.rename(key_file)  # same path, time and size: another file
+    assert read_api_key(file=str(key_file)) == "third-key!"
+    assert len(reads) == 3
 
 
 def test_server_refuses_to_start_in_production_with_default_secret(tmp_path: Path) -> None:

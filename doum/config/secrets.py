@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from doum.config.root import Settings
@@ -58,7 +60,21 @@ def read_api_key(*, env: str = "", file: str = "") -> str:
         if value:
             return value.strip()
     if file:
-        path = Path(file).expanduser()
-        if path.is_file():
-            return path.read_text().strip()
+        path = os.path.expanduser(file)
+        try:
+            found = os.stat(path)
+        except OSError:
+            return ""
+        if not stat.S_ISREG(found.st_mode):
+            return ""
+        # Asked for on every upstream request: a file is read again only once it has
+        # changed (rewritten, or replaced by another file), so a rotated key applies to
+        # the next request. (A rewrite to the same size within the file system's clock
+        # tick, a few milliseconds, would go unseen until the next change.)
+        return _secret_file(path, found.st_ino, found.st_mtime_ns, found.st_size)
     return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _secret_file(path: str, inode: int, mtime_ns: int, size: int) -> str:
+    return Path(path).read_text().strip()
