@@ -20,11 +20,12 @@ import asyncio
 import contextlib
 import logging
 import queue
+import sqlite3
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Dialect, Engine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from doum.audit.log import AuditContext, AuditEntry, AuditLog
@@ -131,7 +132,7 @@ class AuditWriter:
                 self._inline.close()
 
 
-_CHECKPOINT: Any = []
+_CHECKPOINT: Any = object()
 """Queued to ask the writer thread for a WAL checkpoint (see :class:`_InlineSQLite`)."""
 
 
@@ -142,7 +143,7 @@ class _InlineSQLite:
     another connection or process holds it, :meth:`append` says no at once and the
     record goes to the writer thread, which waits its turn. Nor does it checkpoint the
     WAL itself (``wal_autocheckpoint = 0``): copying pages into the database and
-    syncing them can take a hundred milliseconds, so every ``CHECKPOINT_PAGES``
+    syncing them can take a hundred milliseconds, so every ``CHECKPOINT_EVERY``
     appends the writer thread does it instead, without stopping writers. A commit here
     writes to the WAL without syncing (``synchronous = NORMAL``): about 100 µs.
     """
@@ -177,19 +178,10 @@ class _InlineSQLite:
 
     def _append(self, log: AuditLog, entry: AuditEntry) -> bool:
         try:
-            raw = self._connection()
-            dbapi_connection = raw.dbapi_connection
-            assert dbapi_connection is not None
-            dbapi_connection.cursor().execute("BEGIN IMMEDIATE")
+            _commit(self._connection(), self._engine.dialect, log, [entry])
         except Exception as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                logger.warning("inline audit connection failed", exc_info=True)
-                self.close()
-            return False  # another writer holds the lock: the writer thread waits for it
-        try:
-            log.append_to(dbapi_connection, self._engine.dialect, [entry])
-            dbapi_connection.commit()
-        except Exception:
+            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                return False  # another writer holds the lock: the writer thread waits
             logger.warning("inline audit append failed; the writer thread takes it", exc_info=True)
             self.close()
             return False
@@ -228,22 +220,12 @@ class _WriterConnection:
             raw = self._raw or self._engine.raw_connection()
             self._raw = raw
             try:
-                self._write(raw, log, entries)
+                _commit(raw, self._engine.dialect, log, entries)
                 return
             except Exception as error:
                 disconnected = self._discard(raw, error)
                 if attempt == 2 or not disconnected:
                     raise
-
-    def _write(self, raw: PoolProxiedConnection, log: AuditLog, entries: list[AuditEntry]) -> None:
-        dialect = self._engine.dialect
-        dbapi_connection = raw.dbapi_connection
-        assert dbapi_connection is not None
-        if dialect.name == "sqlite":
-            # The write lock first (as every doum write transaction on SQLite does).
-            dbapi_connection.cursor().execute("BEGIN IMMEDIATE")
-        log.append_to(dbapi_connection, dialect, entries)
-        dbapi_connection.commit()
 
     def _discard(self, raw: PoolProxiedConnection, error: Exception) -> bool:
         """Roll back and drop the connection; whether the database had dropped it."""
@@ -276,6 +258,19 @@ class _WriterConnection:
         if self._raw is not None:
             self._raw.close()
             self._raw = None
+
+
+def _commit(
+    raw: PoolProxiedConnection, dialect: Dialect, log: AuditLog, entries: list[AuditEntry]
+) -> None:
+    """Append ``entries`` in one transaction straight on the driver connection."""
+    dbapi_connection = raw.dbapi_connection
+    assert dbapi_connection is not None
+    if dialect.name == "sqlite":
+        # The write lock first (as every doum write transaction on SQLite does).
+        dbapi_connection.cursor().execute("BEGIN IMMEDIATE")
+    log.append_to(dbapi_connection, dialect, entries)
+    dbapi_connection.commit()
 
 
 def _wake(batch: list[_Pending], error: BaseException | None) -> None:

@@ -35,7 +35,13 @@ from doum.messages import message_for
 from doum.runtime import Runtime
 from doum.web.deps import Caller, current_caller, get_runtime
 from doum.web.errors import error_response, unexpected_response, validation_response
-from doum.web.middleware import BodyTooLarge, limit_body, send_too_large, with_headers
+from doum.web.middleware import (
+    BodyTooLarge,
+    declares_more_than,
+    limit_body,
+    send_too_large,
+    with_headers,
+)
 from doum.web.sse import SSE_HEADERS
 
 PATH = "/v1/chat/completions"
@@ -144,9 +150,11 @@ class ChatCompletions:
         """Sent with every response (the security headers)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, limit_body(scope, receive, self.max_body_bytes))
+        request = Request(scope, limit_body(receive, self.max_body_bytes))
         started: list[bool] = []
         try:
+            if declares_more_than(scope, self.max_body_bytes):
+                raise BodyTooLarge
             if scope["method"] != "POST":
                 await self._error(request, send, 405, "route.method_not_allowed")
                 return

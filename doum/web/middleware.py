@@ -55,7 +55,7 @@ class BodyLimitMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limit_body(scope, receive, limit), tracking_send)
+            await self.app(scope, limit_body(receive, limit), tracking_send)
         except BodyTooLarge:
             if not responded:
                 await send_too_large(scope, send, limit)
@@ -70,16 +70,13 @@ def declares_more_than(scope: Scope, limit: int) -> bool:
     return declared is not None and declared.isdigit() and int(declared) > limit
 
 
-def limit_body(scope: Scope, receive: Receive, limit: int) -> Receive:
-    """``receive``, raising :class:`BodyTooLarge` when the body is over ``limit`` bytes,
-    whether the client declares a Content-Length or streams chunks."""
-    declared_over = declares_more_than(scope, limit)
+def limit_body(receive: Receive, limit: int) -> Receive:
+    """``receive``, raising :class:`BodyTooLarge` once the chunks received pass ``limit``
+    bytes (a declared Content-Length is checked before: :func:`declares_more_than`)."""
     received = 0
 
     async def limited() -> Message:
         nonlocal received
-        if declared_over:
-            raise BodyTooLarge
         message = await receive()
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
